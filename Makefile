@@ -1,0 +1,86 @@
+# Containers - a look under the hood, in C.
+#
+#   make            build ./step1 ... ./step8 and the skeleton's tools
+#   sudo make run   the container (deps, build, skeleton, then ./step1)
+#   sudo make test  the bats suite on this kernel
+#
+# Steps 1-5 are linked dynamically. Steps 6-8 run after step5 has replaced
+# the root with the skeleton, where the host's libraries are out of reach,
+# so they are linked statically (DESIGN.md).
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -Wall -Wextra -Werror
+BUILD ?= build
+# Where the step binaries go: the top of the checkout, or a test variant's directory.
+BIN ?= .
+STATIC ?= -static
+
+PKGS := libcap libseccomp libmnl
+DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev
+DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
+
+COMMON_SOURCES := common/chain.c common/options.c common/supervise.c common/cgroup.c
+COMMON_HEADERS := common/chain.h common/cgroup.h
+COMMON_OBJECTS := $(COMMON_SOURCES:%.c=$(BUILD)/%.o)
+
+STEPS := $(BIN)/step1 $(BIN)/step2 $(BIN)/step3 $(BIN)/step4 $(BIN)/step5 \
+	 $(BIN)/step6 $(BIN)/step7 $(BIN)/step8
+
+.PHONY: all deps run test clean skelfs help
+all: $(STEPS) skelfs
+
+help:
+	@sed -n '3,6p' Makefile
+
+$(BUILD)/%.o: %.c $(COMMON_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS)) -c -o $@ $<
+
+$(BIN)/step1: $(BUILD)/step1-uts/step1-uts.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap
+$(BIN)/step2: $(BUILD)/step2-pid/step2-pid.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap
+$(BIN)/step3: $(BUILD)/step3-net/step3-net.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap -lmnl
+$(BIN)/step4: $(BUILD)/step4-mnt/step4-mnt.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap
+$(BIN)/step5: $(BUILD)/step5-rootfs/step5-rootfs.o $(BUILD)/step5-rootfs/copy.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap
+$(BIN)/step6: $(BUILD)/step6-caps/step6-caps.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
+$(BIN)/step7: $(BUILD)/step7-cgroup/step7-cgroup.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
+$(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lseccomp -lcap
+
+# The skeleton: committed fixed files, plus the host's tools and their
+# libraries (gitignored), refreshed when the list of tools changes.
+skelfs: skelfs/.populated
+skelfs/.populated: tools/make-skelfs.sh
+	bash tools/make-skelfs.sh skelfs
+	@touch $@
+
+# Installs what is missing, says nothing when all is there.
+deps:
+	@missing=$$(for p in $(DEB_BUILD) $(DEB_RUN); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: deps
+	$(MAKE) all
+	./step1
+
+test: deps
+	$(MAKE) all
+	bats tests/
+
+clean:
+	rm -rf $(BUILD) $(STEPS)
+	bash tools/make-skelfs.sh --clean skelfs
+
+-include mk/*.mk

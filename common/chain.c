@@ -1,0 +1,365 @@
+/* chain.c: errors, narration and the hand-over from one step to the next.
+ *
+ * The first step that runs on the host opens, next to its own binary, every
+ * later step of the chain, and step7's cgroup directory if step7 will run.
+ * The descriptors pass down through exec; each step executes the next one by
+ * descriptor. That is how steps 6-8 still start after step5 has replaced the
+ * root filesystem and the host's files are out of reach (DESIGN.md).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chain.h"
+
+const char *step_name = "step";
+int step_number;
+bool verbose;
+
+static const char *const step_names[LAST_STEP + 1] = {
+	NULL,          "step1-uts",     "step2-pid",    "step3-net",     "step4-mnt",
+	"step5-rootfs", "step6-caps", "step7-cgroup", "step8-seccomp",
+};
+
+/* Descriptors of the steps still to run, in order; handed down in the
+ * environment as CHAIN_NEXT_FDS="4 5 6". */
+static int next_step_fds[LAST_STEP];
+static int next_step_count;
+static char **original_argv;
+static bool started_here;
+
+bool
+chain_started_here(void)
+{
+	return started_here;
+}
+
+void parse_options(int argc, char **argv, struct options *options);
+
+static void
+vreport(const char *format, va_list arguments, int saved_errno)
+{
+	fprintf(stderr, "%s: ", step_name);
+	vfprintf(stderr, format, arguments);
+	if (saved_errno != 0)
+		fprintf(stderr, ": %s", strerror(saved_errno));
+	fputc('\n', stderr);
+}
+
+void
+die(const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vreport(format, arguments, 0);
+	va_end(arguments);
+	exit(EXIT_SETUP_FAILED);
+}
+
+void
+die_errno(const char *format, ...)
+{
+	int saved_errno = errno;
+	va_list arguments;
+
+	va_start(arguments, format);
+	vreport(format, arguments, saved_errno);
+	va_end(arguments);
+	exit(EXIT_SETUP_FAILED);
+}
+
+void
+die_with_status(int status, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vreport(format, arguments, 0);
+	va_end(arguments);
+	exit(status);
+}
+
+void
+warn_errno(const char *format, ...)
+{
+	int saved_errno = errno;
+	va_list arguments;
+
+	va_start(arguments, format);
+	vreport(format, arguments, saved_errno);
+	va_end(arguments);
+	errno = saved_errno;
+}
+
+void
+hint(const char *format, ...)
+{
+	va_list arguments;
+
+	fprintf(stderr, "%s: hint: ", step_name);
+	va_start(arguments, format);
+	vfprintf(stderr, format, arguments);
+	va_end(arguments);
+	fputc('\n', stderr);
+}
+
+void
+narrate(const char *format, ...)
+{
+	va_list arguments;
+
+	if (!verbose)
+		return;
+	fprintf(stderr, "%s: ", step_name);
+	va_start(arguments, format);
+	vfprintf(stderr, format, arguments);
+	va_end(arguments);
+	fputc('\n', stderr);
+}
+
+int
+write_file_at(int dirfd, const char *path, const char *value)
+{
+	size_t length = strlen(value);
+	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	ssize_t written = write(fd, value, length);
+	int saved_errno = errno;
+	close(fd);
+	if (written != (ssize_t)length) {
+		errno = written == -1 ? saved_errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+getenv_fd(const char *name)
+{
+	const char *value = getenv(name);
+	char *end;
+
+	if (value == NULL)
+		return -1;
+	long fd = strtol(value, &end, 10);
+	if (*end != '\0' || fd < 3 || fd > INT_MAX || fcntl((int)fd, F_GETFD) == -1)
+		die("%s=%s: not a descriptor handed over by the previous step", name, value);
+	return (int)fd;
+}
+
+int
+handed_cgroup_fd(void)
+{
+	return getenv_fd("CHAIN_CGROUP_FD");
+}
+
+long
+handed_supervisor_pid(void)
+{
+	const char *value = getenv("CHAIN_SUPERVISOR");
+
+	return value == NULL ? 0 : strtol(value, NULL, 10);
+}
+
+void
+hand_over_supervisor(long pid)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%ld", pid);
+	if (setenv("CHAIN_SUPERVISOR", text, 1) == -1)
+		die_errno("setenv(CHAIN_SUPERVISOR)");
+}
+
+/* Descriptors below are opened without O_CLOEXEC on purpose: they are
+ * handed down through exec to the later steps. */
+static int
+open_handed_down(int dirfd, const char *path, int flags)
+{
+	narrate("open(\"%s\", O_PATH%s)", path, flags & O_DIRECTORY ? "|O_DIRECTORY" : "");
+	return openat(dirfd, path, O_PATH | flags);
+}
+
+/* The directory this step's binary is in, where its siblings and skelfs/
+ * are: found through /proc/self/exe, never through PATH or the current
+ * directory. */
+static void
+binary_directory(char *directory, size_t size)
+{
+	char binary[PATH_MAX];
+	ssize_t length = readlink("/proc/self/exe", binary, sizeof(binary) - 1);
+
+	if (length == -1)
+		die_errno("readlink(\"/proc/self/exe\")");
+	binary[length] = '\0';
+	snprintf(directory, size, "%s", dirname(binary));
+}
+
+static void
+validate_skeleton(const struct options *options)
+{
+	struct stat status;
+
+	if (stat(options->skel, &status) == -1)
+		die_with_status(EXIT_BAD_INPUT, "--skel %.200s: %s", options->skel, strerror(errno));
+	if (!S_ISDIR(status.st_mode))
+		die_with_status(EXIT_BAD_INPUT, "--skel %.200s: not a directory", options->skel);
+	if (access(options->skel, R_OK | X_OK) == -1)
+		die_with_status(EXIT_BAD_INPUT, "--skel %.200s: %s", options->skel, strerror(errno));
+}
+
+/* The first step on the host: check what only the host can tell, then open
+ * what the later steps will need once the host is out of reach. */
+static void
+open_chain(struct options *options)
+{
+	char directory[PATH_MAX], path[PATH_MAX + 16];
+
+	if (geteuid() != 0)
+		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
+	if (step_number <= 5 && options->until >= 5)
+		validate_skeleton(options);
+	binary_directory(directory, sizeof(directory));
+
+	for (int step = step_number + 1; step <= options->until; step++) {
+		snprintf(path, sizeof(path), "%s/step%d", directory, step);
+		int fd = open_handed_down(AT_FDCWD, path, 0);
+		if (fd == -1)
+			die_errno("open(\"%s\")", path);
+		next_step_fds[next_step_count++] = fd;
+	}
+	if (step_number <= 7 && options->until >= 7) {
+		char text[16];
+		int fd = open_handed_down(AT_FDCWD, "/sys/fs/cgroup", O_DIRECTORY);
+		if (fd == -1)
+			die_errno("open(\"/sys/fs/cgroup\")");
+		snprintf(text, sizeof(text), "%d", fd);
+		if (setenv("CHAIN_CGROUP_FD", text, 1) == -1)
+			die_errno("setenv(CHAIN_CGROUP_FD)");
+	}
+}
+
+static void
+take_handed_over_steps(const char *list)
+{
+	char *end;
+
+	for (const char *p = list; *p != '\0'; p = end) {
+		long fd = strtol(p, &end, 10);
+		if (end == p || fd < 3 || fd > INT_MAX || next_step_count == LAST_STEP ||
+		    fcntl((int)fd, F_GETFD) == -1)
+			die("CHAIN_NEXT_FDS=%s: not descriptors handed over by the previous step", list);
+		next_step_fds[next_step_count++] = (int)fd;
+		while (*end == ' ')
+			end++;
+	}
+}
+
+void
+step_init(int number, const char *name, int argc, char **argv, struct options *options)
+{
+	step_number = number;
+	step_name = name;
+	original_argv = argv;
+	parse_options(argc, argv, options);
+	verbose = options->verbose;
+
+	/* The skeleton is on the host: only steps up to step5 can see it. */
+	if (options->skel == NULL && step_number <= 5 && options->until >= 5) {
+		static char default_skel[PATH_MAX];
+		binary_directory(default_skel, sizeof(default_skel) - 8);
+		strcat(default_skel, "/skelfs");
+		options->skel = default_skel;
+	}
+
+	const char *handed_over = getenv("CHAIN_NEXT_FDS");
+	started_here = handed_over == NULL;
+	if (started_here)
+		open_chain(options);
+	else
+		take_handed_over_steps(handed_over);
+	if (next_step_count != options->until - step_number)
+		die("the chain handed over %d later steps, --until %d needs %d", next_step_count,
+		    options->until, options->until - step_number);
+}
+
+/* COMMAND gets a controlled environment, as Docker gives: nothing of the
+ * host's (no SUDO_*, no CHAIN_*), just what a shell needs. */
+static char **
+container_environment(const struct options *options)
+{
+	static char path[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	static char home[] = "HOME=/root";
+	static char term[64], hostname[80];
+	static char *environment[5];
+	const char *terminal = getenv("TERM");
+	char name[65] = "";
+	int count = 0;
+
+	environment[count++] = path;
+	environment[count++] = home;
+	if (terminal != NULL && strlen(terminal) < sizeof(term) - 5) {
+		snprintf(term, sizeof(term), "TERM=%s", terminal);
+		environment[count++] = term;
+	}
+	if (gethostname(name, sizeof(name) - 1) == -1)
+		snprintf(name, sizeof(name), "%s", options->hostname);
+	snprintf(hostname, sizeof(hostname), "HOSTNAME=%s", name);
+	environment[count++] = hostname;
+	environment[count] = NULL;
+	return environment;
+}
+
+__attribute__((noreturn)) static void
+exec_command(const struct options *options)
+{
+	static char *login_shell[] = { "bash", "-l", NULL };
+	char **command = options->command[0] != NULL ? options->command : login_shell;
+
+	environ = container_environment(options);
+	/* Whatever the caller had open (a descriptor to a host directory is how
+	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */
+	narrate("close_range(3, ~0U, 0)");
+	if (close_range(3, ~0U, 0) == -1)
+		die_errno("close_range(3, ~0U, 0)");
+	narrate("execvp(\"%s\", ...)", command[0]);
+	execvp(command[0], command);
+	if (errno == ENOENT)
+		die_with_status(EXIT_NOT_FOUND, "%s: command not found", command[0]);
+	die_with_status(EXIT_CANNOT_EXECUTE, "cannot execute %s: %s", command[0], strerror(errno));
+}
+
+void
+exec_next(const struct options *options)
+{
+	char list[LAST_STEP * 12] = "";
+	size_t used = 0;
+
+	if (step_number >= options->until)
+		exec_command(options);
+
+	int fd = next_step_fds[0];
+	for (int i = 1; i < next_step_count; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%d", i > 1 ? " " : "",
+					 next_step_fds[i]);
+	if (setenv("CHAIN_NEXT_FDS", list, 1) == -1)
+		die_errno("setenv(CHAIN_NEXT_FDS)");
+	/* The next step needs its binary, not a descriptor to it. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		die_errno("fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
+	original_argv[0] = (char *)step_names[step_number + 1];
+	narrate("execveat(%d, \"\", [\"%s\", ...], AT_EMPTY_PATH)", fd, original_argv[0]);
+	fexecve(fd, original_argv, environ);
+	die_errno("execveat(%d \"step%d\")", fd, step_number + 1);
+}

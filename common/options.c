@@ -1,0 +1,412 @@
+/* options.c: one option parser for every step.
+ *
+ * Every step accepts the whole option set, so that `./step1 --memory 64M`
+ * can hand the same arguments down to step7. Each value is checked here,
+ * in the first step, before anything is created: bad input exits 2.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <unistd.h>
+
+#include "chain.h"
+
+enum long_only_option {
+	OPT_UNTIL = CHAR_MAX + 1,
+	OPT_HOSTNAME,
+	OPT_SKEL,
+	OPT_ROOTFS_SIZE,
+	OPT_OVERLAY,
+	OPT_NET,
+	OPT_HOST_IP,
+	OPT_IP,
+	OPT_STOP_TIMEOUT,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_MEMORY,
+	OPT_CPUS,
+	OPT_PIDS,
+	OPT_SECCOMP,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "skel", required_argument, NULL, OPT_SKEL },
+	{ "rootfs-size", required_argument, NULL, OPT_ROOTFS_SIZE },
+	{ "overlay", no_argument, NULL, OPT_OVERLAY },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "host-ip", required_argument, NULL, OPT_HOST_IP },
+	{ "ip", required_argument, NULL, OPT_IP },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ NULL, 0, NULL, 0 },
+};
+
+__attribute__((noreturn)) static void
+usage(void)
+{
+	printf("Usage: %s [OPTIONS] [--] [COMMAND [ARG...]]\n\n", step_name);
+	printf("A container built one kernel mechanism at a time. Each step adds its\n"
+	       "layer and executes the next step with the same arguments; the last one\n"
+	       "executes COMMAND (default: bash as a login shell).\n\n"
+	       "  step1-uts      UTS namespace and hostname\n"
+	       "  step2-pid      PID namespace, /proc, and the supervisor outside\n"
+	       "  step3-net      network namespace, loopback and a veth pair\n"
+	       "  step4-mnt      mount namespace, all mounts private\n"
+	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
+	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
+	       "  step7-cgroup   memory, CPU and process limits in a cgroup\n"
+	       "  step8-seccomp  a system call deny list like Docker's\n\n");
+	printf("General:\n"
+	       "  -h, --help             show this help and exit\n"
+	       "  -v, --verbose          narrate every kernel call on stderr\n"
+	       "      --until N          stop the chain after step N and run COMMAND there\n"
+	       "      --stop-timeout S   seconds between a forwarded SIGTERM/SIGINT/SIGHUP\n"
+	       "                         and SIGKILL (default 10)\n\n"
+	       "UTS (step1):\n"
+	       "      --hostname NAME    hostname inside (default mycontainer)\n\n"
+	       "Network (step3):\n"
+	       "      --net MODE         veth (default): a veth pair to the host; none: only lo\n"
+	       "      --host-ip CIDR     host end of the veth pair (default 192.168.47.11/24)\n"
+	       "      --ip CIDR          container end (default 192.168.47.12/24)\n\n"
+	       "Root filesystem (step5):\n"
+	       "      --skel DIR         skeleton to copy (default: skelfs/ next to the steps)\n"
+	       "      --rootfs-size SIZE size of the root tmpfs (default 50M)\n"
+	       "      --overlay          overlay the skeleton read-only instead of copying\n\n"
+	       "Capabilities (step6):\n"
+	       "      --cap-add CAP      keep CAP too (repeatable; ALL for every one)\n"
+	       "      --cap-drop CAP     drop CAP (repeatable; ALL for every one)\n\n"
+	       "Cgroup (step7):\n"
+	       "      --memory SIZE      memory limit, no swap (default 256M)\n"
+	       "      --cpus N           CPU quota, fractional (default: no limit)\n"
+	       "      --pids N           process limit (default 128)\n\n"
+	       "Seccomp (step8):\n"
+	       "      --seccomp unconfined  skip the system call filter\n\n"
+	       "SIZE takes the suffixes k, M and G (powers of 1024).\n"
+	       "Exit status: COMMAND's (128+N if it died of signal N); 2 for bad input;\n"
+	       "125 when the container could not be set up; 126/127 when COMMAND cannot\n"
+	       "be executed or is not found.\n");
+	exit(EXIT_SUCCESS);
+}
+
+__attribute__((noreturn, format(printf, 1, 2))) static void
+bad_input(const char *format, ...)
+{
+	va_list arguments;
+
+	fprintf(stderr, "%s: ", step_name);
+	va_start(arguments, format);
+	vfprintf(stderr, format, arguments);
+	va_end(arguments);
+	fprintf(stderr, " (see %s --help)\n", step_name);
+	exit(EXIT_BAD_INPUT);
+}
+
+int
+parse_size(const char *text, uint64_t *bytes)
+{
+	char *end;
+	uint64_t shift = 0;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	unsigned long long value = strtoull(text, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (end[0] != '\0' && end[1] != '\0')
+		return -1;
+	switch (end[0]) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	default: return -1;
+	}
+	if (value == 0 || value > (UINT64_MAX >> 1) >> shift)
+		return -1;
+	*bytes = (uint64_t)value << shift;
+	return 0;
+}
+
+const char *
+format_size(uint64_t bytes, char *buffer, size_t length)
+{
+	static const char suffixes[] = "kMG";
+	int index = -1;
+
+	while (index < 2 && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		index++;
+	}
+	if (index < 0)
+		snprintf(buffer, length, "%" PRIu64, bytes);
+	else
+		snprintf(buffer, length, "%" PRIu64 "%c", bytes, suffixes[index]);
+	return buffer;
+}
+
+int
+parse_cidr(const char *text, struct cidr *cidr)
+{
+	char address[INET_ADDRSTRLEN];
+	const char *slash = strchr(text, '/');
+	char *end;
+
+	if (slash == NULL || (size_t)(slash - text) >= sizeof(address))
+		return -1;
+	memcpy(address, text, (size_t)(slash - text));
+	address[slash - text] = '\0';
+	if (inet_pton(AF_INET, address, &cidr->address) != 1)
+		return -1;
+	if (!isdigit((unsigned char)slash[1]))
+		return -1;
+	errno = 0;
+	unsigned long prefix = strtoul(slash + 1, &end, 10);
+	/* A /31 or /32 leaves no room for a host and its peer in one subnet. */
+	if (errno != 0 || *end != '\0' || prefix < 1 || prefix > 30)
+		return -1;
+	cidr->prefix_length = (unsigned)prefix;
+	return 0;
+}
+
+int
+parse_cpus(const char *text, unsigned *milli)
+{
+	unsigned whole = 0, fraction = 0, digits = 0;
+	const char *p = text;
+
+	if (!isdigit((unsigned char)*p) && *p != '.')
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		whole = whole * 10 + (unsigned)(*p - '0');
+		if (whole > 1024)
+			return -1;
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++, digits++) {
+			if (digits < 3)
+				fraction = fraction * 10 + (unsigned)(*p - '0');
+		}
+		if (digits == 0)
+			return -1;
+		for (unsigned d = digits; d < 3; d++)
+			fraction *= 10;
+	}
+	if (*p != '\0')
+		return -1;
+	*milli = whole * 1000 + fraction;
+	/* The kernel's smallest quota is 1ms per 100ms period: 0.01 CPU. */
+	return *milli >= 10 ? 0 : -1;
+}
+
+int
+parse_capability(const char *text, int *number, bool *all)
+{
+	char name[64];
+	cap_value_t value;
+
+	*all = strcasecmp(text, "ALL") == 0;
+	if (*all)
+		return 0;
+	if (strncasecmp(text, "CAP_", 4) == 0)
+		text += 4;
+	/* cap_from_name() also takes numbers; Docker and capsh take names. */
+	if (text[0] == '\0' || isdigit((unsigned char)text[0]))
+		return -1;
+	if (snprintf(name, sizeof(name), "cap_%s", text) >= (int)sizeof(name))
+		return -1;
+	if (cap_from_name(name, &value) != 0 || value < 0 || value > 63)
+		return -1;
+	*number = value;
+	return 0;
+}
+
+/* RFC 1123: labels of letters, digits and inner hyphens, joined by dots. */
+bool
+valid_hostname(const char *name)
+{
+	size_t length = strlen(name), label = 0;
+
+	if (length == 0 || length > 64)
+		return false;
+	for (size_t i = 0; i < length; i++) {
+		char c = name[i];
+		if (c == '.') {
+			if (label == 0 || name[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (isalnum((unsigned char)c) || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0 && name[length - 1] != '-';
+}
+
+static void
+parse_one(int option, const char *argument, struct options *options)
+{
+	int number;
+	bool all;
+	uint64_t bytes;
+	char *end;
+
+	switch (option) {
+	case 'h':
+		usage();
+	case 'v':
+		options->verbose = true;
+		break;
+	case OPT_UNTIL:
+		if (argument[0] < '1' || argument[0] > '8' || argument[1] != '\0')
+			bad_input("--until: '%s' is not a step number from 1 to 8", argument);
+		options->until = argument[0] - '0';
+		break;
+	case OPT_HOSTNAME:
+		if (!valid_hostname(argument))
+			bad_input("--hostname: '%.80s%s' is not a valid host name (letters, digits, "
+				  "inner hyphens and dots, at most 64 bytes)",
+				  argument, strlen(argument) > 80 ? "..." : "");
+		options->hostname = argument;
+		break;
+	case OPT_SKEL:
+		if (argument[0] == '\0' || strlen(argument) >= PATH_MAX)
+			bad_input("--skel: '%.80s' is not a usable path", argument);
+		options->skel = argument;
+		break;
+	case OPT_ROOTFS_SIZE:
+		if (parse_size(argument, &options->rootfs_size) != 0 || options->rootfs_size < 1 << 20)
+			bad_input("--rootfs-size: '%.80s' is not a size of at least 1M (like 50M or 1G)",
+				  argument);
+		options->rootfs_size_text = argument;
+		break;
+	case OPT_OVERLAY:
+		options->overlay = true;
+		break;
+	case OPT_NET:
+		if (strcmp(argument, "veth") == 0)
+			options->net = NET_VETH;
+		else if (strcmp(argument, "none") == 0)
+			options->net = NET_NONE;
+		else
+			bad_input("--net: '%.80s' is neither veth nor none", argument);
+		break;
+	case OPT_HOST_IP:
+	case OPT_IP:
+		if (parse_cidr(argument, option == OPT_IP ? &options->ip : &options->host_ip) != 0)
+			bad_input("%s: '%.80s' is not an IPv4 address with a prefix length from 1 to 30 "
+				  "(like 192.168.47.12/24)",
+				  option == OPT_IP ? "--ip" : "--host-ip", argument);
+		options->addresses_given = true;
+		break;
+	case OPT_STOP_TIMEOUT:
+		errno = 0;
+		unsigned long seconds = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 || seconds > 3600)
+			bad_input("--stop-timeout: '%.80s' is not a number of seconds from 0 to 3600",
+				  argument);
+		options->stop_timeout = (unsigned)seconds;
+		break;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (parse_capability(argument, &number, &all) != 0)
+			bad_input("%s: '%.80s' is not a capability name (like NET_ADMIN or CAP_NET_ADMIN)",
+				  option == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", argument);
+		if (option == OPT_CAP_ADD) {
+			options->cap_add_all |= all;
+			options->cap_add |= all ? 0 : UINT64_C(1) << number;
+		} else {
+			options->cap_drop_all |= all;
+			options->cap_drop |= all ? 0 : UINT64_C(1) << number;
+		}
+		break;
+	case OPT_MEMORY:
+		if (parse_size(argument, &bytes) != 0 || bytes < 6 << 20)
+			bad_input("--memory: '%.80s' is not a size of at least 6M (like 256M)", argument);
+		options->memory = bytes;
+		options->memory_text = argument;
+		break;
+	case OPT_CPUS:
+		if (parse_cpus(argument, &options->cpus_milli) != 0)
+			bad_input("--cpus: '%.80s' is not a number of CPUs from 0.01 (like 1.5)", argument);
+		break;
+	case OPT_PIDS:
+		errno = 0;
+		unsigned long pids = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 || pids < 1 ||
+		    pids > 4194304)
+			bad_input("--pids: '%.80s' is not a number of processes from 1 to 4194304", argument);
+		options->pids = (unsigned)pids;
+		break;
+	case OPT_SECCOMP:
+		if (strcmp(argument, "unconfined") != 0)
+			bad_input("--seccomp: '%.80s' is not understood (only 'unconfined')", argument);
+		options->seccomp_unconfined = true;
+		break;
+	default: /* getopt_long has printed what it did not understand */
+		fprintf(stderr, "%s: see %s --help\n", step_name, step_name);
+		exit(EXIT_BAD_INPUT);
+	}
+}
+
+void
+parse_options(int argc, char **argv, struct options *options)
+{
+	static const struct cidr default_host_ip = { { 0 }, 24 }, default_ip = { { 0 }, 24 };
+	int option;
+
+	*options = (struct options){
+		.until = LAST_STEP,
+		.hostname = "mycontainer",
+		.rootfs_size = 50 << 20,
+		.rootfs_size_text = "50M",
+		.net = NET_VETH,
+		.host_ip = default_host_ip,
+		.ip = default_ip,
+		.stop_timeout = 10,
+		.memory = 256 << 20,
+		.memory_text = "256M",
+		.pids = 128,
+	};
+	inet_pton(AF_INET, "192.168.47.11", &options->host_ip.address);
+	inet_pton(AF_INET, "192.168.47.12", &options->ip.address);
+
+	/* "+": stop at COMMAND, whose own options are not ours (unshare.c does the same). */
+	while ((option = getopt_long(argc, argv, "+hv", long_options, NULL)) != -1)
+		parse_one(option, optarg, options);
+	options->command = argv + optind;
+
+	if (options->until < step_number)
+		bad_input("--until %d: this is step %d, which is already past it", options->until,
+			  step_number);
+	if ((ntohl(options->host_ip.address.s_addr) ^ ntohl(options->ip.address.s_addr)) >>
+		    (32 - options->host_ip.prefix_length) != 0 ||
+	    options->host_ip.prefix_length != options->ip.prefix_length)
+		bad_input("--host-ip and --ip must be in the same subnet");
+	if (options->host_ip.address.s_addr == options->ip.address.s_addr)
+		bad_input("--host-ip and --ip must differ");
+	for (char **word = options->command; *word != NULL; word++) {
+		if (strlen(*word) > 4096)
+			bad_input("an argument of COMMAND is longer than 4096 bytes");
+	}
+}

@@ -1,0 +1,73 @@
+/* step2-pid: a PID namespace whose first process is the container's PID 1,
+ * with its own /proc, and a supervisor that stays outside.
+ *
+ * The talk's script:   unshare -p --fork --mount-proc bash step3
+ *
+ * unshare(CLONE_NEWPID) does not move the caller: its PID cannot change.
+ * It decides where the caller's *next child* goes, and that child becomes
+ * PID 1 of the new namespace (pid_namespaces(7)). Hence --fork.
+ *
+ * The child needs its own /proc: the one it inherited was mounted for the
+ * host's PID namespace and still lists the host's processes. Mounting a new
+ * proc over it must not change the host's /proc, so the child first gets a
+ * mount namespace of its own and makes its mounts private: that is what
+ * unshare --mount-proc does (it implies -m).
+ *
+ * The parent stays on the host as the supervisor (common/supervise.c): it
+ * waits for PID 1, forwards SIGTERM/SIGINT/SIGHUP, and exits with its status.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "../common/chain.h"
+
+static void
+unshare_pid_namespace(void)
+{
+	narrate("unshare(CLONE_NEWPID)");
+	if (unshare(CLONE_NEWPID) == -1)
+		die_errno("unshare(CLONE_NEWPID)");
+}
+
+/* Like unshare --mount-proc: a private mount namespace, then a new proc. */
+static void
+mount_own_proc(void)
+{
+	narrate("unshare(CLONE_NEWNS)");
+	if (unshare(CLONE_NEWNS) == -1)
+		die_errno("unshare(CLONE_NEWNS)");
+	/* Without this, the proc mount would propagate to the host's
+	 * mount namespace when / is shared (as systemd makes it). */
+	narrate("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		die_errno("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+	narrate("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		die_errno("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC)");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options options;
+	sigset_t signals;
+
+	step_init(2, "step2-pid", argc, argv, &options);
+	unshare_pid_namespace();
+
+	block_supervisor_signals(&signals);
+	hand_over_supervisor(getpid());
+	narrate("fork()");
+	pid_t child = fork();
+	if (child == -1)
+		die_errno("fork");
+	if (child > 0)
+		supervise(child, &options);
+
+	/* The child: PID 1 of the new namespace. */
+	die_with_supervisor(&signals);
+	mount_own_proc();
+	exec_next(&options);
+}

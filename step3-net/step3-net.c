@@ -1,0 +1,254 @@
+/* step3-net: a network namespace with loopback and a veth pair to the host.
+ *
+ * The talk's script:   unshare -n bash step4
+ *                      ip link set lo up
+ *                      ip link add mybr0 type veth peer name mybr1 netns ...
+ *                      ip addr add 192.168.47.11/24 dev mybr0 (and .12 on mybr1), both up
+ *
+ * A new network namespace has only a loopback device, and it is down
+ * (network_namespaces(7)). `ip` does its work over rtnetlink, a socket to
+ * the kernel's routing subsystem (rtnetlink(7)); this step sends the same
+ * messages itself, with libmnl. A netlink socket belongs to the namespace
+ * it was opened in, for its whole life: one opened *before* unshare keeps
+ * talking to the host, one opened after talks to the container. With both,
+ * one process configures both ends of the pair, and no nsenter is needed.
+ *
+ * A veth pair is a virtual cable: what goes in one end comes out of the
+ * other (veth(4)). Its host end disappears when the container's namespace
+ * does, so nothing is left to remove.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/chain.h"
+
+/* Pairs are mybr0/mybr1, mybr2/mybr3, ...; pair k gets 192.168.(47+k).0/24. */
+#define MAX_PAIRS 100
+
+static struct mnl_socket *
+open_rtnetlink(const char *which)
+{
+	narrate("socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE): %s", which);
+	struct mnl_socket *socket = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (socket == NULL)
+		die_errno("socket(AF_NETLINK, NETLINK_ROUTE) for %s", which);
+	if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) == -1)
+		die_errno("bind(netlink socket for %s)", which);
+	return socket;
+}
+
+static struct nlmsghdr *
+new_request(char *buffer, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *header = mnl_nlmsg_put_header(buffer);
+
+	header->nlmsg_type = type;
+	/* NLM_F_ACK: the kernel answers every request, with its error if any. */
+	header->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	header->nlmsg_seq = (uint32_t)time(NULL);
+	return header;
+}
+
+/* Send a request and read the kernel's answer; the callback, if any, sees
+ * each reply. Returns 0, or -1 with errno set to the kernel's error. */
+static int
+talk(struct mnl_socket *socket, struct nlmsghdr *request, mnl_cb_t callback, void *data)
+{
+	char buffer[MNL_SOCKET_BUFFER_SIZE];
+	uint32_t port = mnl_socket_get_portid(socket);
+	int result;
+
+	if (mnl_socket_sendto(socket, request, request->nlmsg_len) == -1)
+		return -1;
+	do {
+		ssize_t length = mnl_socket_recvfrom(socket, buffer, sizeof(buffer));
+		if (length == -1)
+			return -1;
+		result = mnl_cb_run(buffer, (size_t)length, request->nlmsg_seq, port, callback, data);
+	} while (result > 0);
+	return result == MNL_CB_ERROR ? -1 : 0;
+}
+
+static int
+remember_index(const struct nlmsghdr *reply, void *index)
+{
+	const struct ifinfomsg *link = mnl_nlmsg_get_payload(reply);
+
+	*(int *)index = link->ifi_index;
+	return MNL_CB_OK;
+}
+
+static int
+link_index(struct mnl_socket *socket, const char *name)
+{
+	char buffer[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *request = new_request(buffer, RTM_GETLINK, 0);
+	struct ifinfomsg *link = mnl_nlmsg_put_extra_header(request, sizeof(*link));
+	int index = 0;
+
+	link->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(request, IFLA_IFNAME, name);
+	narrate("RTM_GETLINK %s", name);
+	if (talk(socket, request, remember_index, &index) == -1 || index == 0)
+		die_errno("RTM_GETLINK %s", name);
+	return index;
+}
+
+static void
+bring_up(struct mnl_socket *socket, const char *name)
+{
+	char buffer[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *request = new_request(buffer, RTM_NEWLINK, 0);
+	struct ifinfomsg *link = mnl_nlmsg_put_extra_header(request, sizeof(*link));
+
+	link->ifi_family = AF_UNSPEC;
+	link->ifi_index = link_index(socket, name);
+	link->ifi_flags = IFF_UP;
+	link->ifi_change = IFF_UP;
+	narrate("RTM_NEWLINK %s up (ip link set %s up)", name, name);
+	if (talk(socket, request, NULL, NULL) == -1)
+		die_errno("RTM_NEWLINK %s up", name);
+}
+
+/* The peer's settings are a nested ifinfomsg followed by its attributes. */
+static int
+create_veth_pair(struct mnl_socket *host, const char *host_name, const char *peer_name,
+		 int container_namespace)
+{
+	char buffer[MNL_SOCKET_BUFFER_SIZE];
+	/* NLM_F_EXCL: fail with EEXIST if the name is taken. That is the lock
+	 * between containers starting at once: the kernel picks the winner. */
+	struct nlmsghdr *request = new_request(buffer, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifinfomsg *link = mnl_nlmsg_put_extra_header(request, sizeof(*link));
+
+	link->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(request, IFLA_IFNAME, host_name);
+	struct nlattr *link_info = mnl_attr_nest_start(request, IFLA_LINKINFO);
+	mnl_attr_put_strz(request, IFLA_INFO_KIND, "veth");
+	struct nlattr *info_data = mnl_attr_nest_start(request, IFLA_INFO_DATA);
+	struct nlattr *peer = mnl_attr_nest_start(request, VETH_INFO_PEER);
+	struct ifinfomsg *peer_link = mnl_nlmsg_get_payload_tail(request);
+	memset(peer_link, 0, sizeof(*peer_link));
+	request->nlmsg_len += MNL_ALIGN(sizeof(*peer_link));
+	mnl_attr_put_strz(request, IFLA_IFNAME, peer_name);
+	mnl_attr_put_u32(request, IFLA_NET_NS_FD, (uint32_t)container_namespace);
+	mnl_attr_nest_end(request, peer);
+	mnl_attr_nest_end(request, info_data);
+	mnl_attr_nest_end(request, link_info);
+
+	narrate("RTM_NEWLINK %s type veth peer %s netns fd %d, NLM_F_CREATE|NLM_F_EXCL", host_name,
+		peer_name, container_namespace);
+	return talk(host, request, NULL, NULL);
+}
+
+static void
+add_address(struct mnl_socket *socket, const char *name, const struct cidr *cidr)
+{
+	char buffer[MNL_SOCKET_BUFFER_SIZE], text[INET_ADDRSTRLEN];
+	struct nlmsghdr *request = new_request(buffer, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifaddrmsg *address = mnl_nlmsg_put_extra_header(request, sizeof(*address));
+
+	address->ifa_family = AF_INET;
+	address->ifa_prefixlen = (unsigned char)cidr->prefix_length;
+	address->ifa_index = (unsigned)link_index(socket, name);
+	mnl_attr_put_u32(request, IFA_LOCAL, cidr->address.s_addr);
+	mnl_attr_put_u32(request, IFA_ADDRESS, cidr->address.s_addr);
+	inet_ntop(AF_INET, &cidr->address, text, sizeof(text));
+	narrate("RTM_NEWADDR %s/%u dev %s", text, cidr->prefix_length, name);
+	if (talk(socket, request, NULL, NULL) == -1)
+		die_errno("RTM_NEWADDR %s/%u dev %s", text, cidr->prefix_length, name);
+}
+
+/* Like Docker: the host end is the container's default gateway. */
+static void
+add_default_route(struct mnl_socket *socket, const struct cidr *gateway)
+{
+	char buffer[MNL_SOCKET_BUFFER_SIZE], text[INET_ADDRSTRLEN];
+	struct nlmsghdr *request = new_request(buffer, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct rtmsg *route = mnl_nlmsg_put_extra_header(request, sizeof(*route));
+
+	route->rtm_family = AF_INET;
+	route->rtm_table = RT_TABLE_MAIN;
+	route->rtm_protocol = RTPROT_BOOT;
+	route->rtm_scope = RT_SCOPE_UNIVERSE;
+	route->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(request, RTA_GATEWAY, gateway->address.s_addr);
+	inet_ntop(AF_INET, &gateway->address, text, sizeof(text));
+	narrate("RTM_NEWROUTE default via %s", text);
+	if (talk(socket, request, NULL, NULL) == -1)
+		die_errno("RTM_NEWROUTE default via %s", text);
+}
+
+static void
+unshare_network_namespace(void)
+{
+	narrate("unshare(CLONE_NEWNET)");
+	if (unshare(CLONE_NEWNET) == -1)
+		die_errno("unshare(CLONE_NEWNET)");
+}
+
+/* The first free pair of names wins; without --host-ip/--ip, pair k also
+ * gets its own subnet so that containers running at once do not collide. */
+static void
+connect_to_host(struct mnl_socket *host, struct mnl_socket *container, struct options *options)
+{
+	char host_name[IFNAMSIZ], peer_name[IFNAMSIZ];
+	int pair;
+
+	narrate("open(\"/proc/self/ns/net\", O_RDONLY|O_CLOEXEC)");
+	int namespace = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (namespace == -1)
+		die_errno("open(\"/proc/self/ns/net\")");
+	for (pair = 0; pair < MAX_PAIRS; pair++) {
+		snprintf(host_name, sizeof(host_name), "mybr%d", 2 * pair);
+		snprintf(peer_name, sizeof(peer_name), "mybr%d", 2 * pair + 1);
+		if (create_veth_pair(host, host_name, peer_name, namespace) == 0)
+			break;
+		if (errno != EEXIST)
+			die_errno("RTM_NEWLINK %s type veth peer %s", host_name, peer_name);
+		narrate("%s exists (another container has it): trying the next pair", host_name);
+	}
+	if (pair == MAX_PAIRS)
+		die("no free veth pair: mybr0 to mybr%d all exist", 2 * MAX_PAIRS - 1);
+	close(namespace);
+
+	if (!options->addresses_given) {
+		options->host_ip.address.s_addr = htonl(ntohl(options->host_ip.address.s_addr) + (uint32_t)(pair << 8));
+		options->ip.address.s_addr = htonl(ntohl(options->ip.address.s_addr) + (uint32_t)(pair << 8));
+	}
+	add_address(host, host_name, &options->host_ip);
+	bring_up(host, host_name);
+	add_address(container, peer_name, &options->ip);
+	bring_up(container, peer_name);
+	add_default_route(container, &options->host_ip);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options options;
+
+	step_init(3, "step3-net", argc, argv, &options);
+	struct mnl_socket *host = open_rtnetlink("the host's namespace");
+	unshare_network_namespace();
+	struct mnl_socket *container = open_rtnetlink("the container's namespace");
+
+	bring_up(container, "lo");
+	if (options.net == NET_VETH)
+		connect_to_host(host, container, &options);
+	mnl_socket_close(container);
+	mnl_socket_close(host);
+	exec_next(&options);
+}

@@ -1,0 +1,240 @@
+/* copy.c: step5's copy of the skeleton into the new root, as `rsync -a`
+ * does it: modes, owners, times, symlinks as links (never followed), hard
+ * links as links. Everything goes through directory descriptors (openat and
+ * friends), so no path is resolved twice and no symlink is followed.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/chain.h"
+#include "copy.h"
+
+struct hard_link {
+	dev_t device;
+	ino_t inode;
+	char *path; /* relative to the new root */
+};
+
+struct copy {
+	int root_fd;
+	const char *size_text;
+	struct hard_link *links;
+	size_t link_count;
+	size_t link_capacity;
+};
+
+__attribute__((noreturn)) static void
+die_copying(const struct copy *copy, const char *call, const char *path)
+{
+	int saved_errno = errno;
+
+	if (saved_errno == ENOSPC) {
+		errno = saved_errno;
+		warn_errno("%s(\"%s\")", call, path);
+		hint("the skeleton does not fit in --rootfs-size %s", copy->size_text);
+		exit(EXIT_SETUP_FAILED);
+	}
+	errno = saved_errno;
+	die_errno("%s(\"%s\")", call, path);
+}
+
+/* copy_file_range(2) lets the kernel move the data without a trip through
+ * user space; across filesystems (ext4 to tmpfs) recent kernels refuse with
+ * EXDEV, and sendfile(2) does the same job. */
+static int
+copy_data(int from, int to, off_t size)
+{
+	static bool use_sendfile;
+
+	while (size > 0) {
+		ssize_t copied = use_sendfile ? sendfile(to, from, NULL, (size_t)size)
+					      : copy_file_range(from, NULL, to, NULL, (size_t)size, 0);
+		if (copied == -1 && !use_sendfile &&
+		    (errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOSYS)) {
+			narrate("copy_file_range: %s, using sendfile", strerror(errno));
+			use_sendfile = true;
+			continue;
+		}
+		if (copied == -1)
+			return -1;
+		if (copied == 0)
+			break; /* the file shrank while we copied it */
+		size -= copied;
+	}
+	return 0;
+}
+
+static const char *
+find_hard_link(const struct copy *copy, const struct stat *status)
+{
+	for (size_t i = 0; i < copy->link_count; i++) {
+		if (copy->links[i].device == status->st_dev && copy->links[i].inode == status->st_ino)
+			return copy->links[i].path;
+	}
+	return NULL;
+}
+
+static void
+remember_hard_link(struct copy *copy, const struct stat *status, const char *path)
+{
+	if (copy->link_count == copy->link_capacity) {
+		copy->link_capacity = copy->link_capacity ? 2 * copy->link_capacity : 64;
+		copy->links = realloc(copy->links, copy->link_capacity * sizeof(*copy->links));
+		if (copy->links == NULL)
+			die_errno("realloc");
+	}
+	char *saved = strdup(path);
+	if (saved == NULL)
+		die_errno("strdup");
+	copy->links[copy->link_count++] = (struct hard_link){ status->st_dev, status->st_ino, saved };
+}
+
+/* Owner first: chown(2) clears the set-user-ID and set-group-ID bits. */
+static void
+copy_attributes(const struct copy *copy, int fd, const struct stat *status, const char *path)
+{
+	const struct timespec times[2] = { status->st_atim, status->st_mtim };
+
+	if (fchown(fd, status->st_uid, status->st_gid) == -1)
+		die_copying(copy, "fchown", path);
+	if (fchmod(fd, status->st_mode & 07777) == -1)
+		die_copying(copy, "fchmod", path);
+	if (futimens(fd, times) == -1)
+		die_copying(copy, "futimens", path);
+}
+
+static void
+copy_regular_file(struct copy *copy, int from_dir, int to_dir, const char *name,
+		  const struct stat *status, const char *path)
+{
+	const char *first = status->st_nlink > 1 ? find_hard_link(copy, status) : NULL;
+
+	if (first != NULL) {
+		if (linkat(copy->root_fd, first, to_dir, name, 0) == -1)
+			die_copying(copy, "linkat", path);
+		return;
+	}
+	int from = openat(from_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (from == -1)
+		die_copying(copy, "open", path);
+	int to = openat(to_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (to == -1)
+		die_copying(copy, "open", path);
+	if (copy_data(from, to, status->st_size) == -1)
+		die_copying(copy, "write", path);
+	copy_attributes(copy, to, status, path);
+	close(from);
+	close(to);
+	if (status->st_nlink > 1)
+		remember_hard_link(copy, status, path);
+}
+
+static void
+copy_symlink(const struct copy *copy, int from_dir, int to_dir, const char *name,
+	     const struct stat *status, const char *path)
+{
+	char target[PATH_MAX];
+	const struct timespec times[2] = { status->st_atim, status->st_mtim };
+	ssize_t length = readlinkat(from_dir, name, target, sizeof(target) - 1);
+
+	if (length == -1)
+		die_copying(copy, "readlink", path);
+	target[length] = '\0';
+	if (symlinkat(target, to_dir, name) == -1)
+		die_copying(copy, "symlink", path);
+	if (fchownat(to_dir, name, status->st_uid, status->st_gid, AT_SYMLINK_NOFOLLOW) == -1)
+		die_copying(copy, "lchown", path);
+	if (utimensat(to_dir, name, times, AT_SYMLINK_NOFOLLOW) == -1)
+		die_copying(copy, "utimensat", path);
+}
+
+static void copy_directory(struct copy *copy, int from_dir, int to_dir, const char *path);
+
+static void
+copy_entry(struct copy *copy, int from_dir, int to_dir, const char *name, const char *path)
+{
+	struct stat status;
+
+	if (fstatat(from_dir, name, &status, AT_SYMLINK_NOFOLLOW) == -1)
+		die_copying(copy, "stat", path);
+	switch (status.st_mode & S_IFMT) {
+	case S_IFDIR:
+		if (mkdirat(to_dir, name, 0700) == -1)
+			die_copying(copy, "mkdir", path);
+		int from = openat(from_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int to = openat(to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (from == -1 || to == -1)
+			die_copying(copy, "open", path);
+		copy_directory(copy, from, to, path);
+		/* Attributes last: a read-only directory must still be filled. */
+		copy_attributes(copy, to, &status, path);
+		close(from);
+		close(to);
+		break;
+	case S_IFREG:
+		copy_regular_file(copy, from_dir, to_dir, name, &status, path);
+		break;
+	case S_IFLNK:
+		copy_symlink(copy, from_dir, to_dir, name, &status, path);
+		break;
+	case S_IFIFO:
+		if (mknodat(to_dir, name, status.st_mode, 0) == -1)
+			die_copying(copy, "mknod", path);
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		/* A device node in the skeleton would give the container the
+		 * host's device; step5 makes the few /dev needs itself. */
+		die_with_status(EXIT_BAD_INPUT, "--skel: %s is a device node; a skeleton holds none",
+				path);
+	default:
+		narrate("skipping %s: a socket is not copied", path);
+	}
+}
+
+static void
+copy_directory(struct copy *copy, int from_dir, int to_dir, const char *path)
+{
+	char child[PATH_MAX];
+	int fd = dup(from_dir);
+	DIR *directory = fd == -1 ? NULL : fdopendir(fd);
+	struct dirent *entry;
+
+	if (directory == NULL)
+		die_copying(copy, "opendir", path);
+	while ((errno = 0, entry = readdir(directory)) != NULL) {
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+			continue;
+		if (snprintf(child, sizeof(child), "%s%s%s", path, *path ? "/" : "", entry->d_name) >=
+		    (int)sizeof(child))
+			die("skeleton path too long: %s/%s", path, entry->d_name);
+		copy_entry(copy, from_dir, to_dir, entry->d_name, child);
+	}
+	if (errno != 0)
+		die_copying(copy, "readdir", path);
+	closedir(directory);
+}
+
+void
+copy_skeleton(int skeleton_fd, int root_fd, const char *size_text)
+{
+	struct copy copy = { .root_fd = root_fd, .size_text = size_text };
+	struct stat status;
+
+	copy_directory(&copy, skeleton_fd, root_fd, "");
+	if (fstat(skeleton_fd, &status) == -1)
+		die_errno("fstat(skeleton)");
+	copy_attributes(&copy, root_fd, &status, "/");
+	for (size_t i = 0; i < copy.link_count; i++)
+		free(copy.links[i].path);
+	free(copy.links);
+}

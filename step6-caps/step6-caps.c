@@ -1,0 +1,122 @@
+/* step6-caps: root inside, but with only Docker's default capabilities.
+ *
+ * The talk's container stops at step5, and its root is the host's root:
+ * uid 0 with every capability, free to load modules, mount filesystems,
+ * reboot the machine. Capabilities split root's power into some forty
+ * pieces (capabilities(7)); this step keeps the fourteen Docker keeps.
+ *
+ * Root stays root: uid 0 still owns the files uid 0 owns. What goes is the
+ * power to bypass the kernel's checks beyond that: CAP_SYS_ADMIN (mount,
+ * namespaces, and much more), CAP_DAC_READ_SEARCH (open_by_handle_at, the
+ * "shocker" escape), CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_NET_ADMIN, ...
+ *
+ * Three sets matter here: the bounding set limits what any later exec can
+ * ever regain; permitted and effective are what this process has now.
+ * no_new_privs makes sure no set-user-ID or file-capability program brings
+ * any back, and it is what lets step8 load a seccomp filter without
+ * CAP_SYS_ADMIN.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "../common/chain.h"
+
+/* Docker's default set (moby's oci/caps/defaults.go). */
+static const cap_value_t docker_defaults[] = {
+	CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER,           CAP_MKNOD,
+	CAP_NET_RAW, CAP_SETGID,      CAP_SETUID, CAP_SETFCAP,          CAP_SETPCAP,
+	CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
+};
+
+/* Docker's defaults, then --cap-add, then --cap-drop; ALL on either side
+ * means every capability this kernel knows. */
+static uint64_t
+capabilities_to_keep(const struct options *options)
+{
+	uint64_t known = cap_max_bits() >= 64 ? UINT64_MAX : (UINT64_C(1) << cap_max_bits()) - 1;
+	uint64_t keep = 0;
+
+	for (size_t i = 0; i < sizeof(docker_defaults) / sizeof(*docker_defaults); i++)
+		keep |= UINT64_C(1) << docker_defaults[i];
+	if (options->cap_drop_all)
+		keep = 0;
+	if (options->cap_add_all)
+		keep = known;
+	keep |= options->cap_add;
+	keep &= ~options->cap_drop;
+	return keep & known;
+}
+
+/* Dropping from the bounding set needs CAP_SETPCAP, so it goes first,
+ * while this process still has every capability. */
+static void
+drop_from_bounding_set(uint64_t keep)
+{
+	for (cap_value_t capability = 0; capability < (cap_value_t)cap_max_bits(); capability++) {
+		if (keep & (UINT64_C(1) << capability))
+			continue;
+		char *name = cap_to_name(capability);
+		narrate("prctl(PR_CAPBSET_DROP, %s)", name);
+		if (cap_drop_bound(capability) == -1)
+			die_errno("prctl(PR_CAPBSET_DROP, %s)", name);
+		cap_free(name);
+	}
+}
+
+/* Ambient capabilities would survive exec of any program: none. */
+static void
+clear_ambient_set(void)
+{
+	narrate("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
+	if (cap_reset_ambient() == -1)
+		die_errno("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
+}
+
+static void
+set_permitted_and_effective(uint64_t keep)
+{
+	cap_t capabilities = cap_init(); /* all three sets empty */
+
+	if (capabilities == NULL)
+		die_errno("cap_init");
+	for (cap_value_t capability = 0; capability < (cap_value_t)cap_max_bits(); capability++) {
+		if (!(keep & (UINT64_C(1) << capability)))
+			continue;
+		if (cap_set_flag(capabilities, CAP_PERMITTED, 1, &capability, CAP_SET) == -1 ||
+		    cap_set_flag(capabilities, CAP_EFFECTIVE, 1, &capability, CAP_SET) == -1)
+			die_errno("cap_set_flag");
+	}
+	char *text = cap_to_text(capabilities, NULL);
+	narrate("capset(\"%s\") (inheritable empty)", text);
+	if (cap_set_proc(capabilities) == -1)
+		die_errno("capset(\"%s\")", text);
+	cap_free(text);
+	cap_free(capabilities);
+}
+
+static void
+set_no_new_privs(void)
+{
+	narrate("prctl(PR_SET_NO_NEW_PRIVS, 1)");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		die_errno("prctl(PR_SET_NO_NEW_PRIVS, 1)");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options options;
+
+	step_init(6, "step6-caps", argc, argv, &options);
+	uint64_t keep = capabilities_to_keep(&options);
+	drop_from_bounding_set(keep);
+	clear_ambient_set();
+	set_permitted_and_effective(keep);
+	set_no_new_privs();
+	/* Root executing a program gets its bounding set as permitted and
+	 * effective: the next steps and COMMAND keep exactly these. */
+	exec_next(&options);
+}
