@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -272,6 +273,8 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	step_number = number;
 	step_name = name;
 	original_argv = argv;
+	/* Executed by descriptor, a step would be named "3" in ps: name it. */
+	prctl(PR_SET_NAME, name); /* cannot fail for a string */
 	parse_options(argc, argv, options);
 	verbose = options->verbose;
 
