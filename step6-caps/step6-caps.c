@@ -10,6 +10,11 @@
  * namespaces, and much more), CAP_DAC_READ_SEARCH (open_by_handle_at, the
  * "shocker" escape), CAP_SYS_MODULE, CAP_SYS_PTRACE, CAP_NET_ADMIN, ...
  *
+ * Capabilities do not cover everything: root may write /proc/sysrq-trigger
+ * (mode 0200, owned by root) with none at all. Such host-wide files in /proc
+ * are masked or made read-only first, as Docker does, while this step can
+ * still mount.
+ *
  * Three sets matter here: the bounding set limits what any later exec can
  * ever regain; permitted and effective are what this process has now.
  * no_new_privs makes sure no set-user-ID or file-capability program brings
@@ -19,8 +24,11 @@
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <sys/capability.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include "../common/chain.h"
 
@@ -30,6 +38,73 @@ static const cap_value_t docker_defaults[] = {
 	CAP_NET_RAW, CAP_SETGID,      CAP_SETUID, CAP_SETFCAP,          CAP_SETPCAP,
 	CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
 };
+
+/* Docker's masked and read-only paths (moby's oci/defaults.go): files
+ * about the whole machine, not the container. */
+static const char *const masked_paths[] = {
+	"/proc/acpi",      "/proc/asound",    "/proc/kcore",       "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+	"/proc/scsi",      "/sys/firmware",
+};
+static const char *const read_only_paths[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+/* A directory gets an empty read-only tmpfs over it, a file /dev/null. */
+static void
+mask_path(const char *path)
+{
+	struct stat status;
+
+	if (stat(path, &status) == -1) {
+		if (errno == ENOENT)
+			return; /* this kernel has no such file */
+		die_errno("stat(\"%s\")", path);
+	}
+	if (S_ISDIR(status.st_mode)) {
+		narrate("mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_RDONLY, \"size=0\")", path);
+		if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") == -1)
+			die_errno("mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_RDONLY)", path);
+	} else {
+		narrate("mount(\"/dev/null\", \"%s\", NULL, MS_BIND, NULL)", path);
+		if (mount("/dev/null", path, NULL, MS_BIND, NULL) == -1)
+			die_errno("mount(\"/dev/null\", \"%s\", NULL, MS_BIND)", path);
+	}
+}
+
+/* A bind mount of a path onto itself, remounted read-only. */
+static void
+make_read_only(const char *path)
+{
+	const unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", path, path);
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1) {
+		if (errno == ENOENT)
+			return;
+		die_errno("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", path, path);
+	}
+	narrate("mount(NULL, \"%s\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, "
+		"NULL)", path);
+	if (mount(NULL, path, NULL, flags, NULL) == -1)
+		die_errno("mount(NULL, \"%s\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY)", path);
+}
+
+/* Only in the container's own mount namespace: run on its own on the host,
+ * this step would mask the host's /proc. Every chain that reaches step6
+ * from an earlier step went through step4 (or step2) first. */
+static void
+mask_host_wide_proc_files(void)
+{
+	if (chain_started_here()) {
+		narrate("started on the host: /proc is the host's, not masking it");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(*masked_paths); i++)
+		mask_path(masked_paths[i]);
+	for (size_t i = 0; i < sizeof(read_only_paths) / sizeof(*read_only_paths); i++)
+		make_read_only(read_only_paths[i]);
+}
 
 /* Docker's defaults, then --cap-add, then --cap-drop; ALL on either side
  * means every capability this kernel knows. */
@@ -112,6 +187,7 @@ main(int argc, char **argv)
 
 	step_init(6, "step6-caps", argc, argv, &options);
 	uint64_t keep = capabilities_to_keep(&options);
+	mask_host_wide_proc_files();
 	drop_from_bounding_set(keep);
 	clear_ambient_set();
 	set_permitted_and_effective(keep);

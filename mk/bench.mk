@@ -1,0 +1,33 @@
+# bench.mk: how long the chain takes to start, and where the time goes.
+#
+#   sudo make deps-bench   hyperfine, crun, runc, rsync (Debian packages)
+#   sudo make bench        time the chain, its prefixes and the others;
+#                          writes bench/RESULTS.md and bench/layers.svg
+#   make bench-clean       remove bench/.work (cached skeletons, bundles)
+#
+# BENCH_RUNS and BENCH_WARMUP set hyperfine's --runs and --warmup.
+
+DEB_BENCH := hyperfine crun runc rsync util-linux iproute2 python3
+BENCH_WORK := bench/.work
+BENCH_RUNS ?= 30
+BENCH_WARMUP ?= 5
+
+.PHONY: bench deps-bench bench-clean
+deps-bench:
+	@missing=$$(for p in $(DEB_BENCH); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BENCH_WORK)/floor: bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
+
+bench: deps-bench all $(BENCH_WORK)/floor
+	BENCH_RUNS=$(BENCH_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) bash bench/bench.sh
+
+bench-clean:
+	rm -rf $(BENCH_WORK)
