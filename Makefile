@@ -10,7 +10,7 @@
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -Wall -Wextra -Werror
+CFLAGS += -std=c11 -Wall -Wextra -Werror $(EXTRA_CFLAGS)
 BUILD ?= build
 # Where the step binaries go: the top of the checkout, or a test variant's directory.
 BIN ?= .

@@ -127,6 +127,17 @@ narrate(const char *format, ...)
 	fputc('\n', stderr);
 }
 
+#ifdef FAULT_INJECTION
+void
+fault_point(const char *name)
+{
+	const char *fault = getenv("CHAIN_FAULT");
+
+	if (fault != NULL && strcmp(fault, name) == 0)
+		die("injected fault at %s", name);
+}
+#endif
+
 int
 write_file_at(int dirfd, const char *path, const char *value)
 {

@@ -73,6 +73,20 @@ __attribute__((noreturn, format(printf, 2, 3))) void die_with_status(int status,
 __attribute__((format(printf, 1, 2))) void warn_errno(const char *format, ...);
 __attribute__((format(printf, 1, 2))) void hint(const char *format, ...);
 
+/* Failure injection for the tests: in a build with -DFAULT_INJECTION
+ * (make faults), the step dies here when CHAIN_FAULT names this point, to
+ * prove that a failure after creating something leaves nothing behind. In
+ * the normal build it is nothing at all. */
+#ifdef FAULT_INJECTION
+void fault_point(const char *name);
+#else
+static inline void
+fault_point(const char *name)
+{
+	(void)name;
+}
+#endif
+
 /* -v: print the call on stderr before making it. */
 __attribute__((format(printf, 1, 2))) void narrate(const char *format, ...);
 

@@ -68,6 +68,8 @@ main(int argc, char **argv)
 
 	/* The child: PID 1 of the new namespace. */
 	die_with_supervisor(&signals);
+	fault_point("step2-child");
 	mount_own_proc();
+	fault_point("step2-proc");
 	exec_next(&options);
 }

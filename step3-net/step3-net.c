@@ -223,6 +223,7 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *container, struct op
 	if (pair == MAX_PAIRS)
 		die("no free veth pair: mybr0 to mybr%d all exist", 2 * MAX_PAIRS - 1);
 	close(namespace);
+	fault_point("step3-veth");
 
 	if (!options->addresses_given) {
 		options->host_ip.address.s_addr = htonl(ntohl(options->host_ip.address.s_addr) + (uint32_t)(pair << 8));
@@ -233,6 +234,7 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *container, struct op
 	add_address(container, peer_name, &options->ip);
 	bring_up(container, peer_name);
 	add_default_route(container, &options->host_ip);
+	fault_point("step3-addresses");
 }
 
 int

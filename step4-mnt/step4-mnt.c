@@ -40,5 +40,6 @@ main(int argc, char **argv)
 	step_init(4, "step4-mnt", argc, argv, &options);
 	unshare_mount_namespace();
 	make_mounts_private();
+	fault_point("step4-private");
 	exec_next(&options);
 }

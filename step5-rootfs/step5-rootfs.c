@@ -236,9 +236,12 @@ main(int argc, char **argv)
 		make_root_overlay(&options, skeleton);
 	else
 		make_root_copy(&options, skeleton);
+	fault_point("step5-root");
 	make_dev();
 	mount_proc();
+	fault_point("step5-mounts");
 	pivot_into_new_root();
+	fault_point("step5-pivot");
 	close(skeleton);
 	exec_next(&options);
 }

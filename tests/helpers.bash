@@ -4,6 +4,7 @@
 # host has (interfaces, mounts, our cgroups, our processes) and teardown()
 # checks that it has exactly that again, whatever the test did.
 
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
@@ -51,6 +52,7 @@ setup() {
 teardown() {
 	[ -n "${HOST_STATE_BEFORE:-}" ] || return 0
 	# Nothing a test started may outlive it.
+	stop_background_containers
 	pkill -KILL '^step[1-8]-' 2>/dev/null || true
 	wait_for_host_state "$HOST_STATE_BEFORE" || {
 		echo "# the host is not as before this test" >&2
@@ -73,3 +75,71 @@ run_step() {
 
 # The inode of one of the host's namespaces, to compare with a container's.
 host_namespace() { stat -Lc %i "/proc/self/ns/$1"; }
+
+# Containers in the background, for tests that act on a running container.
+# Each one is remembered, and teardown() kills what is left of it even when
+# the test failed half-way.
+BACKGROUND_PIDS=()
+
+# start_container [ARGS...]: start ./step1 ARGS in the background (stdin from
+# /dev/null). Sets BG_PID (the step's process: the supervisor from step2 on),
+# BG_OUT and BG_ERR (files with its stdout and stderr).
+start_container() {
+	start_step 1 "$@"
+}
+
+# start_step N [ARGS...]: the same for ./stepN.
+start_step() {
+	local step=$1 n=${#BACKGROUND_PIDS[@]}
+	shift
+	BG_OUT=$BATS_TEST_TMPDIR/background-$n.out
+	BG_ERR=$BATS_TEST_TMPDIR/background-$n.err
+	# 3>&-: bats waits for whoever holds its descriptor 3 open.
+	"$STEPS/step$step" "$@" </dev/null >"$BG_OUT" 2>"$BG_ERR" 3>&- &
+	BG_PID=$!
+	BACKGROUND_PIDS+=("$BG_PID")
+}
+
+# wait_for_exit PID SECONDS: wait up to SECONDS for a background container
+# to end; its exit status is then in $status. Fails if it is still running.
+wait_for_exit() {
+	local pid=$1 deadline=$((SECONDS + $2))
+	while [[ $(ps -o stat= -p "$pid" 2>/dev/null) != Z* ]] && kill -0 "$pid" 2>/dev/null; do
+		if ((SECONDS >= deadline)); then
+			echo "# $pid still runs after $2 s" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	status=0
+	wait "$pid" || status=$?
+}
+
+# wait_until SECONDS COMMAND [ARGS...]: retry COMMAND every 0.1 s until it
+# succeeds; fail after SECONDS.
+wait_until() {
+	local tries=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		((--tries > 0)) || { echo "# gave up waiting for: $*" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# A process whose command line matches PATTERN exists (pgrep -f).
+process_exists() { pgrep -f "$1" >/dev/null; }
+# The host's interface NAME exists and is up on both ends (carrier).
+link_is_up() { ip -br link show "$1" 2>/dev/null | grep -q ' UP '; }
+# The file exists and is not empty.
+file_has_content() { [ -s "$1" ]; }
+
+# Kill every background container a test started, and reap it. SIGKILL to
+# the supervisor takes the container with it (PR_SET_PDEATHSIG).
+stop_background_containers() {
+	local pid
+	for pid in "${BACKGROUND_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	BACKGROUND_PIDS=()
+}

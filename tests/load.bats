@@ -1,0 +1,44 @@
+#!/usr/bin/env bats
+# Many containers: at once and in a row. teardown (helpers.bash) checks
+# that the host's interfaces, mounts, cgroups and processes are as before.
+
+load helpers
+
+@test "load: 10 containers started at once all succeed, each reaching its own host end" {
+	local i pids=() failed=0
+	for i in $(seq 10); do
+		# The default route inside points at this container's host end.
+		"$STEPS/step1" sh -c 'ping -c1 -W5 $(ip route show default | cut -d" " -f3) >/dev/null && hostname' \
+			>"$BATS_TEST_TMPDIR/$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || { failed=$((failed + 1)); cat "$BATS_TEST_TMPDIR/$((i + 1)).out"; }
+	done
+	assert_equal "$failed" 0
+	for i in $(seq 10); do
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/$i.out")" mycontainer
+	done
+}
+
+@test "load: 10 containers at once get 10 different veth pairs and subnets" {
+	local i pids=()
+	for i in $(seq 10); do
+		"$STEPS/step1" sh -c 'ip -o -4 addr show | grep mybr | cut -d" " -f2,7' \
+			>"$BATS_TEST_TMPDIR/$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	run sh -c "cat '$BATS_TEST_TMPDIR'/*.out | sort -u | wc -l"
+	assert_output 10
+	run sh -c "cat '$BATS_TEST_TMPDIR'/*.out | cut -d' ' -f2 | cut -d. -f3 | sort -u | wc -l"
+	assert_output 10
+}
+
+@test "load: 200 containers in a row all succeed" {
+	local i
+	for i in $(seq 200); do
+		run "$STEPS/step1" true
+		[ "$status" -eq 0 ] || fail "run $i: status $status: $output"
+	done
+}
