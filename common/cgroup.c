@@ -54,7 +54,7 @@ cgroup_container_name(char *name, size_t size, const char *hostname, long superv
 static void
 remove_cgroup(int root_fd, const char *path)
 {
-	char procs[512];
+	char procs[600];
 
 	for (int attempt = 0; attempt < 100; attempt++) {
 		if (unlinkat(root_fd, path, AT_REMOVEDIR) == 0 || errno == ENOENT)
@@ -123,10 +123,14 @@ remove_stale_in(int root_fd, const char *parent, void *data)
 		long supervisor = strtol(dash + 1, NULL, 10);
 		if (supervisor <= 0 || kill((pid_t)supervisor, 0) == 0 || errno != ESRCH)
 			continue;
-		narrate("removing the cgroup of a container whose supervisor was killed: %s/%s", parent,
-			entry->d_name);
+		/* Only rmdir, which fails (EBUSY) while processes are in it: a
+		 * supervisor in another PID namespace may just be invisible to
+		 * us, and its container must not be touched. A killed one's
+		 * container died with it (PR_SET_PDEATHSIG), so its cgroup is empty. */
 		snprintf(path, sizeof(path), "%s/%s", parent, entry->d_name);
-		remove_cgroup(root_fd, path);
+		narrate("rmdir(\"/sys/fs/cgroup/%s\"): its supervisor is gone", path);
+		if (unlinkat(root_fd, path, AT_REMOVEDIR) == -1 && errno != EBUSY && errno != ENOENT)
+			warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
 	}
 	closedir(directory);
 	remove_parent_if_empty(root_fd, parent);

@@ -4,36 +4,32 @@
  *                      echo 64M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes
  *                      echo $$ > /sys/fs/cgroup/memory/demo/cgroup.procs
  *
- * Namespaces change what a container sees; nothing so far limits what it
- * uses. A fork bomb or a memory leak inside would take the host down. A
- * cgroup is a directory in cgroupfs: its files hold limits, and a process
- * written into its cgroup.procs (and everything it forks afterwards) is held
- * to them. The kernel's OOM killer kills inside the cgroup when its memory
- * is full; fork() fails with EAGAIN when its process count is reached.
+ * Namespaces change what a container sees, not what it uses: a fork bomb or
+ * a leak inside would take the host down. A cgroup is a directory in
+ * cgroupfs whose files hold limits; a process written into its cgroup.procs,
+ * and all it forks afterwards, is held to them. Full memory brings the OOM
+ * killer into the cgroup; fork() fails with EAGAIN at the process limit.
  *
- * Two layouts exist. cgroup v2: one tree at /sys/fs/cgroup, a controller
- * works in a cgroup once its parent lists it in cgroup.subtree_control
- * (Documentation/admin-guide/cgroup-v2.rst). cgroup v1 (and hybrid): one
- * tree per controller, /sys/fs/cgroup/memory, .../pids, .../cpu; the same
- * cgroup is made in each. Ours is under-the-hood/<hostname>-<supervisor pid>.
+ * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
+ * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
+ * same cgroup is made in memory/, pids/ and cpu/. Ours is
+ * under-the-hood/<hostname>-<supervisor pid>. The host's /sys/fs/cgroup is
+ * out of reach since step5: the first step opened it and handed it down,
+ * and every path here is relative to that descriptor. step6 dropped
+ * CAP_SYS_ADMIN, but uid 0 still owns cgroupfs's files.
  *
- * By now step5 has replaced the root and the host's /sys/fs/cgroup is out
- * of reach; step6 has dropped CAP_SYS_ADMIN. The first step opened
- * /sys/fs/cgroup and handed the descriptor down; every path here is relative
- * to it (mkdirat, openat), and uid 0 still owns the files it writes.
+ * Docker also gives a cgroup namespace, so that /proc/self/cgroup reads
+ * "0::/" inside; unshare(CLONE_NEWCGROUP) needs CAP_SYS_ADMIN, so ours shows
+ * the full path, /under-the-hood/<hostname>-<pid>.
  *
- * step7 cannot remove the cgroup: it is the container. The supervisor does,
- * after the container's PID 1 has been reaped (common/supervise.c). Run
- * directly on the host (sudo ./step7 --memory 64M sh) no step2 has forked a
- * supervisor, so this step forks and its parent becomes the supervisor.
- *
- * Docker also gives each container a cgroup namespace, so that
- * /proc/self/cgroup reads "0::/" inside. unshare(CLONE_NEWCGROUP) needs
- * CAP_SYS_ADMIN, which step6 dropped: inside, /proc/self/cgroup shows the
- * full path, /under-the-hood/<hostname>-<pid>.
+ * The container cannot remove its own cgroup: the supervisor does, once
+ * PID 1 has been reaped (common/supervise.c). Run without step2 before it
+ * (sudo ./step7 --memory 64M sh), this step forks and its parent becomes the
+ * supervisor, as step2's does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +39,8 @@
 
 #include "../common/cgroup.h"
 #include "../common/chain.h"
+
+#define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
 
 struct container_cgroup {
 	int root_fd; /* /sys/fs/cgroup, handed down by the first step */
@@ -78,64 +76,64 @@ cgroup_path(char *path, size_t size, const struct container_cgroup *cgroup,
 		 name ? "/" : "", name ? name : "", file ? "/" : "", file ? file : "");
 }
 
-static void
-read_file_at(int root_fd, const char *path, char *buffer, size_t size)
+/* A cgroup file's list of names, as " cpu io memory ", so that strstr
+ * finds " cpu " but not the cpu in " cpuset ". -1 when it does not exist. */
+static int
+read_list_at(int root_fd, const char *path, char *list, size_t size)
 {
 	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC);
-	ssize_t length = fd == -1 ? -1 : read(fd, buffer, size - 1);
 
+	if (fd == -1 && errno == ENOENT)
+		return -1;
+	ssize_t length = fd == -1 ? -1 : read(fd, list + 1, size - 2);
 	if (length == -1)
 		die_errno("read(\"/sys/fs/cgroup/%s\")", path);
-	buffer[length] = '\0';
-	close(fd);
-}
-
-static bool
-has_word(const char *list, const char *word)
-{
-	size_t length = strlen(word);
-
-	for (const char *p = strstr(list, word); p != NULL; p = strstr(p + 1, word)) {
-		if ((p == list || p[-1] == ' ') && (p[length] == ' ' || p[length] == '\n' || p[length] == '\0'))
-			return true;
-	}
-	return false;
+	close(fd); /* read-only: nothing to lose */
+	list[0] = ' ';
+	list[length + 1] = '\0';
+	for (char *newline = strchr(list, '\n'); newline != NULL; newline = strchr(newline, '\n'))
+		*newline = ' ';
+	return 0;
 }
 
 /* v2 only: a controller's files appear in a cgroup when its parent lists it
  * in cgroup.subtree_control ("Enabling and Disabling" in cgroup-v2.rst).
  * Only the missing ones are written: a cgroup other than the root that holds
- * processes cannot enable controllers for its children (EBUSY, the "no
- * internal process constraint"), but may already have them enabled. */
-static void
+ * processes cannot enable controllers for its children (EBUSY), but may
+ * have them enabled already. Returns -1 when the directory has gone. */
+static int
 enable_controllers(int root_fd, const char *directory)
 {
-	char path[256], available[256], enabled[256], change[16];
+	char controllers[256], subtree[256], available[256], enabled[256], word[16], change[16];
+	const char *slash = *directory != '\0' ? "/" : "";
 
-	snprintf(path, sizeof(path), "%s%scgroup.controllers", directory, *directory ? "/" : "");
-	read_file_at(root_fd, path, available, sizeof(available));
-	snprintf(path, sizeof(path), "%s%scgroup.subtree_control", directory, *directory ? "/" : "");
-	read_file_at(root_fd, path, enabled, sizeof(enabled));
-	for (size_t i = 0; i < sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers); i++) {
+	snprintf(controllers, sizeof(controllers), "%s%scgroup.controllers", directory, slash);
+	snprintf(subtree, sizeof(subtree), "%s%scgroup.subtree_control", directory, slash);
+	if (read_list_at(root_fd, controllers, available, sizeof(available)) == -1 ||
+	    read_list_at(root_fd, subtree, enabled, sizeof(enabled)) == -1)
+		return -1;
+	for (size_t i = 0; i < V1_CONTROLLERS; i++) {
 		const char *controller = cgroup_v1_controllers[i];
-		if (has_word(enabled, controller))
+		snprintf(word, sizeof(word), " %s ", controller);
+		if (strstr(enabled, word) != NULL)
 			continue;
-		if (!has_word(available, controller)) {
-			die_with_status(EXIT_SETUP_FAILED, "/sys/fs/cgroup/%s: no %s controller (it lists: %s)",
-					directory, controller, strtok(available, "\n"));
-		}
+		if (strstr(available, word) == NULL) /* as on hybrid hosts, bound to v1 */
+			die("/sys/fs/cgroup/%s: no \"%s\": this cgroup v2 tree has no %s controller",
+			    controllers, controller, controller);
 		snprintf(change, sizeof(change), "+%s", controller);
-		narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, change);
-		if (write_file_at(root_fd, path, change) == -1) {
-			int saved_errno = errno;
-			if (saved_errno == EBUSY)
-				hint("a process is in /sys/fs/cgroup/%s itself: a cgroup with processes cannot "
-				     "enable controllers for its children (cgroup-v2.rst, \"No Internal Process "
-				     "Constraint\")", directory);
-			errno = saved_errno;
-			die_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, change);
-		}
+		narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", subtree, change);
+		if (write_file_at(root_fd, subtree, change) == 0)
+			continue;
+		if (errno == ENOENT)
+			return -1;
+		warn_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", subtree, change);
+		if (errno == EBUSY)
+			hint("processes in /sys/fs/cgroup/%s itself keep it from enabling controllers "
+			     "for its children (cgroup-v2.rst, \"No Internal Process Constraint\")",
+			     directory);
+		exit(EXIT_SETUP_FAILED);
 	}
+	return 0;
 }
 
 /* mkdir, where a directory that exists already will do; -1 with ENOENT
@@ -153,9 +151,9 @@ make_directory(int root_fd, const char *path)
 
 /* under-the-hood, then ours in it. The supervisor of the last container in
  * under-the-hood removes it when that container ends (common/cgroup.c); if it
- * does so between our two mkdirs, the second fails with ENOENT: make the
- * parent again. An existing cgroup of our name is ours: a supervisor with
- * our pid was killed before it could remove it. */
+ * does so before ours is made in it, we get ENOENT: make it again. A cgroup
+ * of our name that exists already is ours: a supervisor that had our pid
+ * was killed before it could remove it. */
 static void
 create_in_hierarchy(const struct container_cgroup *cgroup, const char *controller)
 {
@@ -165,9 +163,9 @@ create_in_hierarchy(const struct container_cgroup *cgroup, const char *controlle
 	cgroup_path(path, sizeof(path), cgroup, controller, cgroup->name, NULL);
 	for (int attempt = 0; attempt < 10; attempt++) {
 		if (make_directory(cgroup->root_fd, parent) == -1)
-			continue; /* only the root can be missing here: fails below */
-		if (cgroup->layout == CGROUP_V2)
-			enable_controllers(cgroup->root_fd, parent);
+			die_errno("mkdir(\"/sys/fs/cgroup/%s\")", parent); /* no such hierarchy */
+		if (cgroup->layout == CGROUP_V2 && enable_controllers(cgroup->root_fd, parent) == -1)
+			continue;
 		if (make_directory(cgroup->root_fd, path) == 0)
 			return;
 	}
@@ -178,11 +176,12 @@ static void
 create_cgroup(const struct container_cgroup *cgroup)
 {
 	if (cgroup->layout == CGROUP_V2) {
-		enable_controllers(cgroup->root_fd, "");
+		if (enable_controllers(cgroup->root_fd, "") == -1)
+			die_errno("read(\"/sys/fs/cgroup/cgroup.subtree_control\")");
 		create_in_hierarchy(cgroup, NULL);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers); i++)
+	for (size_t i = 0; i < V1_CONTROLLERS; i++)
 		create_in_hierarchy(cgroup, cgroup_v1_controllers[i]);
 }
 
@@ -262,13 +261,14 @@ join_cgroup(const struct container_cgroup *cgroup)
 		write_cgroup_file(cgroup, NULL, "cgroup.procs", "0", false);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers); i++)
+	for (size_t i = 0; i < V1_CONTROLLERS; i++)
 		write_cgroup_file(cgroup, cgroup_v1_controllers[i], "cgroup.procs", "0", false);
 }
 
-/* The supervisor keeps its own copy. Inside, a descriptor to the host's
- * cgroupfs would let COMMAND raise its own limits: it goes now, and its
- * number with it, so that step8 does not take a reused number for it. */
+/* A descriptor to the host's cgroupfs would let COMMAND raise its own
+ * limits. The last step closes every descriptor anyway, but no later step
+ * needs this one (the supervisor has its own copy): it goes now, and its
+ * number with it, so that no one takes a reused number for it. */
 static void
 close_cgroup_directory(int root_fd)
 {
