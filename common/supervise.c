@@ -143,7 +143,7 @@ wait_for_container(pid_t child, unsigned stop_timeout)
 		 * whole foreground process group: the container has it already. */
 		if (info.si_code == SI_KERNEL)
 			continue;
-		narrate("kill(%d, %s): forwarding", child, sigabbrev_np(signal_number));
+		narrate("kill(%d, SIG%s): forwarding", child, sigabbrev_np(signal_number));
 		kill(child, signal_number);
 		if (deadline == 0)
 			deadline = now() + stop_timeout;

@@ -50,7 +50,13 @@ refuse_host_mount_namespace(void)
 		return; /* step4 (or step2) made a mount namespace before us */
 	if (stat("/proc/self/ns/mnt", &ours) == -1)
 		die_errno("stat(\"/proc/self/ns/mnt\")");
-	if (stat("/proc/1/ns/mnt", &init) == -1 || ours.st_ino == init.st_ino)
+	if (stat("/proc/1/ns/mnt", &init) == -1)
+		die_with_status(EXIT_BAD_INPUT,
+				"cannot tell whether this is the host's mount namespace (stat "
+				"\"/proc/1/ns/mnt\": %s), and pivot_root there would replace the host's "
+				"root: start at step4 (./step4 --until 5) or earlier",
+				strerror(errno));
+	if (ours.st_ino == init.st_ino)
 		die_with_status(EXIT_BAD_INPUT,
 				"refusing to run in the host's mount namespace, where pivot_root would "
 				"replace the host's root: start at step4 (./step4 --until 5) or earlier");

@@ -77,13 +77,16 @@ static void
 make_read_only(const char *path)
 {
 	const unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	struct stat status;
 
-	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", path, path);
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1) {
+	if (stat(path, &status) == -1) {
 		if (errno == ENOENT)
-			return;
-		die_errno("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", path, path);
+			return; /* this kernel has no such file */
+		die_errno("stat(\"%s\")", path);
 	}
+	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", path, path);
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1)
+		die_errno("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", path, path);
 	narrate("mount(NULL, \"%s\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, "
 		"NULL)", path);
 	if (mount(NULL, path, NULL, flags, NULL) == -1)
