@@ -125,6 +125,12 @@ capabilities_to_keep(const struct options *options)
 		keep = known;
 	keep |= options->cap_add;
 	keep &= ~options->cap_drop;
+	/* Nothing can be kept that the caller's bounding set lacks (root in
+	 * another container, or a host that dropped some): ALL means all of those. */
+	for (cap_value_t capability = 0; capability < (cap_value_t)cap_max_bits(); capability++) {
+		if (cap_get_bound(capability) != 1)
+			keep &= ~(UINT64_C(1) << capability);
+	}
 	return keep & known;
 }
 

@@ -53,7 +53,6 @@ teardown() {
 	[ -n "${HOST_STATE_BEFORE:-}" ] || return 0
 	# Nothing a test started may outlive it.
 	stop_background_containers
-	pkill -KILL '^step[1-8]-' 2>/dev/null || true
 	wait_for_host_state "$HOST_STATE_BEFORE" || {
 		echo "# the host is not as before this test" >&2
 		return 1
@@ -94,8 +93,11 @@ start_step() {
 	shift
 	BG_OUT=$BATS_TEST_TMPDIR/background-$n.out
 	BG_ERR=$BATS_TEST_TMPDIR/background-$n.err
-	# 3>&-: bats waits for whoever holds its descriptor 3 open.
-	"$STEPS/step$step" "$@" </dev/null >"$BG_OUT" 2>"$BG_ERR" 3>&- &
+	# 3>&-: bats waits for whoever holds its descriptor 3 open. setsid: a
+	# process group of its own (it does not fork: a background job is no
+	# group leader), so that teardown also finds what a container without
+	# a PID namespace (--until 1, ./step3) left running.
+	setsid "$STEPS/step$step" "$@" </dev/null >"$BG_OUT" 2>"$BG_ERR" 3>&- &
 	BG_PID=$!
 	BACKGROUND_PIDS+=("$BG_PID")
 }
@@ -121,7 +123,12 @@ wait_until() {
 	local tries=$(($1 * 10))
 	shift
 	while ! "$@"; do
-		((--tries > 0)) || { echo "# gave up waiting for: $*" >&2; return 1; }
+		if ((--tries <= 0)); then
+			echo "# gave up waiting for: $*" >&2
+			# What the last background container said, if anything.
+			[ -z "${BG_ERR:-}" ] || sed 's/^/# stderr: /' "$BG_ERR" >&2
+			return 1
+		fi
 		sleep 0.1
 	done
 }
@@ -133,13 +140,18 @@ link_is_up() { ip -br link show "$1" 2>/dev/null | grep -q ' UP '; }
 # The file exists and is not empty.
 file_has_content() { [ -s "$1" ]; }
 
-# Kill every background container a test started, and reap it. SIGKILL to
-# the supervisor takes the container with it (PR_SET_PDEATHSIG).
+# Kill every background container a test started (its whole process group),
+# and reap it.
 stop_background_containers() {
 	local pid
 	for pid in "${BACKGROUND_PIDS[@]}"; do
-		kill -KILL "$pid" 2>/dev/null || true
+		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	# A supervisor killed with SIGKILL could not remove its container's
+	# cgroup: the next supervisor does (step7 run on its own is one).
+	if [ ${#BACKGROUND_PIDS[@]} -gt 0 ] && [ -n "$(our_cgroups)" ]; then
+		"$STEPS/step7" true >/dev/null 2>&1 || true
+	fi
 	BACKGROUND_PIDS=()
 }
