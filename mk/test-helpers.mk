@@ -1,0 +1,21 @@
+# The test skeleton: a copy of skelfs/ with the test programs in
+# /usr/local/bin, for the tests that run them inside the container
+# (--skel "$PROJECT/build/test-skel", whatever BUILD is). The programs are
+# static: the skeleton has only the libraries of its own tools.
+TEST_SKEL := build/test-skel
+SYSCALL_PROBE := $(TEST_SKEL)/usr/local/bin/syscall-probe
+
+.PHONY: test-skel
+test-skel: $(SYSCALL_PROBE)
+test: test-skel
+
+# Copied again whenever make-skelfs.sh has repopulated skelfs/.
+$(TEST_SKEL)/.copied: skelfs/.populated
+	rm -rf $(TEST_SKEL)
+	@mkdir -p $(dir $(TEST_SKEL))
+	cp -a skelfs $(TEST_SKEL)
+	@touch $@
+
+$(SYSCALL_PROBE): tests/helpers/syscalls.c $(TEST_SKEL)/.copied
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/helpers/syscalls.c
