@@ -1,6 +1,6 @@
 /* step7-cgroup: limits on memory, CPU and processes, in a cgroup.
  *
- * The talk's script:   mkdir /sys/fs/cgroup/memory/demo
+ * Beyond the talk; in shell (v1):  mkdir /sys/fs/cgroup/memory/demo
  *                      echo 64M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes
  *                      echo $$ > /sys/fs/cgroup/memory/demo/cgroup.procs
  *
