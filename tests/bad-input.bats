@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# Bad input: a table of what must be refused before anything is created.
+#
+# Each row: the step exits 2, prints nothing on stdout and exactly one line
+# on stderr, "stepN-name: ..." naming the option or the problem, and the
+# host is as before (no interface, mount, cgroup or process left).
+
+load helpers
+
+# bad_input_at STEP TEXT ARGS...: ./stepSTEP ARGS is refused, its one line
+# on stderr names the step and contains TEXT.
+bad_input_at() {
+	local step=$1 text=$2 name
+	shift 2
+	name=$(basename "$(ls -d "$PROJECT"/step"$step"-*/)")
+	run --separate-stderr "$STEPS/step$step" "$@"
+	echo "# step$step $* -> status $status"
+	assert_failure 2
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" "^$name: "
+	[[ $stderr == *"$text"* ]] || fail "stderr does not mention '$text': $stderr"
+	assert_equal "$(host_state)" "$HOST_STATE_BEFORE"
+}
+
+# bad_input TEXT ARGS...: the same for ./step1.
+bad_input() { bad_input_at 1 "$@"; }
+
+long_name() { printf "%${1}s" "" | tr ' ' a; }
+
+# --- the option parser --------------------------------------------------------------------
+
+@test "bad-input: an unknown long option [--foo]" { bad_input "--foo" --foo true; }
+@test "bad-input: an unknown short option [-x]" { bad_input "'x'" -x true; }
+@test "bad-input: a missing argument [--hostname]" { bad_input "--hostname" --hostname; }
+@test "bad-input: a missing argument [--until]" { bad_input "--until" --until; }
+@test "bad-input: an argument to an option that takes none [--help=x]" { bad_input "--help" --help=x; }
+
+# --- --hostname -----------------------------------------------------------------------------------
+
+@test "bad-input: --hostname with an underscore [a_b]" { bad_input "--hostname" --hostname a_b true; }
+@test "bad-input: --hostname with a leading hyphen [-web]" { bad_input "--hostname" --hostname -web true; }
+@test "bad-input: --hostname with a trailing hyphen [web-]" { bad_input "--hostname" --hostname web- true; }
+@test "bad-input: --hostname with an empty label [a..b]" { bad_input "--hostname" --hostname a..b true; }
+@test "bad-input: --hostname empty ['']" { bad_input "--hostname" --hostname '' true; }
+@test "bad-input: --hostname with a space ['a b']" { bad_input "--hostname" --hostname 'a b' true; }
+@test "bad-input: --hostname of 65 bytes" { bad_input "--hostname" --hostname "$(long_name 30).$(long_name 34)" true; }
+@test "bad-input: --hostname of 100 bytes" { bad_input "--hostname" --hostname "$(long_name 100)" true; }
+@test "bad-input: --hostname with a label of 64 bytes" { bad_input "--hostname" --hostname "$(long_name 64)" true; }
+
+# --- sizes ---------------------------------------------------------------------------------------------
+
+@test "bad-input: --rootfs-size 0" { bad_input "--rootfs-size" --rootfs-size 0 true; }
+@test "bad-input: --rootfs-size 5x" { bad_input "--rootfs-size" --rootfs-size 5x true; }
+@test "bad-input: --rootfs-size -1" { bad_input "--rootfs-size" --rootfs-size -1 true; }
+@test "bad-input: --rootfs-size 99999999999G" { bad_input "--rootfs-size" --rootfs-size 99999999999G true; }
+@test "bad-input: --rootfs-size 1k (under 1M)" { bad_input "--rootfs-size" --rootfs-size 1k true; }
+@test "bad-input: --rootfs-size 50MB" { bad_input "--rootfs-size" --rootfs-size 50MB true; }
+@test "bad-input: --rootfs-size empty" { bad_input "--rootfs-size" --rootfs-size '' true; }
+@test "bad-input: --memory 1k" { bad_input "--memory" --memory 1k true; }
+@test "bad-input: --memory 0" { bad_input "--memory" --memory 0 true; }
+@test "bad-input: --memory 5M (under 6M)" { bad_input "--memory" --memory 5M true; }
+@test "bad-input: --memory 99999999999G" { bad_input "--memory" --memory 99999999999G true; }
+
+# --- --net, --host-ip, --ip ------------------------------------------------------------------------------
+
+@test "bad-input: --net foo" { bad_input "--net" --net foo true; }
+@test "bad-input: --net empty" { bad_input "--net" --net '' true; }
+@test "bad-input: --ip without a prefix length [1.2.3.4]" { bad_input "--ip" --ip 1.2.3.4 true; }
+@test "bad-input: --ip with an octet over 255 [192.168.47.300/24]" { bad_input "--ip" --ip 192.168.47.300/24 true; }
+@test "bad-input: --ip with prefix /31" { bad_input "--ip" --ip 192.168.47.12/31 true; }
+@test "bad-input: --ip with prefix /0" { bad_input "--ip" --ip 192.168.47.12/0 true; }
+@test "bad-input: --ip with trailing text [192.168.47.12/24x]" { bad_input "--ip" --ip 192.168.47.12/24x true; }
+@test "bad-input: --ip that is a name [localhost/24]" { bad_input "--ip" --ip localhost/24 true; }
+@test "bad-input: --host-ip that is IPv6 [fd00::1/64]" { bad_input "--host-ip" --host-ip fd00::1/64 true; }
+@test "bad-input: --host-ip outside the default --ip's subnet [10.0.0.1/24]" { bad_input "same subnet" --host-ip 10.0.0.1/24 true; }
+@test "bad-input: --host-ip and --ip with different prefix lengths" { bad_input "same subnet" --host-ip 192.168.47.11/24 --ip 192.168.47.12/25 true; }
+@test "bad-input: --ip equal to the default --host-ip [192.168.47.11/24]" { bad_input "must differ" --ip 192.168.47.11/24 true; }
+
+# --- --until, --stop-timeout ----------------------------------------------------------------------------------
+
+@test "bad-input: --until 0" { bad_input "--until" --until 0 true; }
+@test "bad-input: --until 9" { bad_input "--until" --until 9 true; }
+@test "bad-input: --until x" { bad_input "--until" --until x true; }
+@test "bad-input: --until 12" { bad_input "--until" --until 12 true; }
+@test "bad-input: --until empty" { bad_input "--until" --until '' true; }
+@test "bad-input: --until 2 given to step3 [./step3]" { bad_input_at 3 "--until 2" --until 2 true; }
+@test "bad-input: --stop-timeout x" { bad_input "--stop-timeout" --stop-timeout x true; }
+@test "bad-input: --stop-timeout -1" { bad_input "--stop-timeout" --stop-timeout -1 true; }
+@test "bad-input: --stop-timeout 1.5" { bad_input "--stop-timeout" --stop-timeout 1.5 true; }
+@test "bad-input: --stop-timeout 3601" { bad_input "--stop-timeout" --stop-timeout 3601 true; }
+
+# --- --skel -----------------------------------------------------------------------------------------------
+
+@test "bad-input: --skel that does not exist" { bad_input "--skel" --skel "$BATS_TEST_TMPDIR/missing" true; }
+@test "bad-input: --skel that is a file" {
+	echo x >"$BATS_TEST_TMPDIR/file"
+	bad_input "--skel" --skel "$BATS_TEST_TMPDIR/file" true
+}
+@test "bad-input: --skel that is a dangling symlink" {
+	ln -s "$BATS_TEST_TMPDIR/missing" "$BATS_TEST_TMPDIR/link"
+	bad_input "--skel" --skel "$BATS_TEST_TMPDIR/link" true
+}
+@test "bad-input: --skel empty" { bad_input "--skel" --skel '' true; }
+@test "bad-input: --skel that does not exist [./step4 --until 5]" { bad_input_at 4 "--skel" --until 5 --skel "$BATS_TEST_TMPDIR/missing" true; }
+
+# --- options of later steps, refused by the first -------------------------------------------------------------
+
+@test "bad-input: --cpus 0" { bad_input "--cpus" --cpus 0 true; }
+@test "bad-input: --cpus abc" { bad_input "--cpus" --cpus abc true; }
+@test "bad-input: --cpus 0.001 (under 0.01)" { bad_input "--cpus" --cpus 0.001 true; }
+@test "bad-input: --cpus -1" { bad_input "--cpus" --cpus -1 true; }
+@test "bad-input: --cpus 1." { bad_input "--cpus" --cpus 1. true; }
+@test "bad-input: --cpus 2000 (over 1024)" { bad_input "--cpus" --cpus 2000 true; }
+@test "bad-input: --pids 0" { bad_input "--pids" --pids 0 true; }
+@test "bad-input: --pids -5" { bad_input "--pids" --pids -5 true; }
+@test "bad-input: --pids x" { bad_input "--pids" --pids x true; }
+@test "bad-input: --pids 4194305" { bad_input "--pids" --pids 4194305 true; }
+@test "bad-input: --cap-add FOO" { bad_input "--cap-add" --cap-add FOO true; }
+@test "bad-input: --cap-add empty" { bad_input "--cap-add" --cap-add '' true; }
+@test "bad-input: --cap-drop by number [12]" { bad_input "--cap-drop" --cap-drop 12 true; }
+@test "bad-input: --cap-drop CAP_ alone" { bad_input "--cap-drop" --cap-drop CAP_ true; }
+@test "bad-input: --seccomp foo" { bad_input "--seccomp" --seccomp foo true; }
+@test "bad-input: --seccomp empty" { bad_input "--seccomp" --seccomp '' true; }
+@test "bad-input: a bad option for step7 is refused with --until 1 too [--memory 1k]" { bad_input "--memory" --until 1 --memory 1k true; }
+
+# --- COMMAND and the caller ----------------------------------------------------------------------------------
+
+@test "bad-input: an argument of COMMAND over 4096 bytes" { bad_input "4096" echo "$(long_name 4097)"; }
+
+@test "bad-input: not root exits 2 with one line" {
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups "$STEPS/step1" true
+	assert_failure 2
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^step1-uts: .*root'
+	assert_equal "$(host_state)" "$HOST_STATE_BEFORE"
+}
+
+@test "bad-input: not root exits 2 with one line [su nobody]" {
+	run --separate-stderr su nobody -s /bin/sh -c "'$STEPS/step1' --until 3 true"
+	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^step1-uts: .*root'
+	assert_equal "$(host_state)" "$HOST_STATE_BEFORE"
+}
+
+@test "bad-input: a COMMAND missing inside exits 127 with one line naming it" {
+	run --separate-stderr "$STEPS/step1" nope-not-here
+	assert_failure 127
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$stderr" "step8-seccomp: nope-not-here: command not found"
+}
+
+@test "bad-input: a COMMAND missing inside exits 127 with one line naming it [--until 1]" {
+	run --separate-stderr "$STEPS/step1" --until 1 nope-not-here
+	assert_failure 127
+	assert_equal "$stderr" "step1-uts: nope-not-here: command not found"
+}
+
+# --- controls: the edges that are accepted ----------------------------------------------------------------------
+
+@test "bad-input: accepted: a 64-byte hostname of two labels" {
+	local name
+	name=$(long_name 32).$(long_name 31)
+	run_chain --until 1 --hostname "$name" hostname
+	assert_success
+	assert_output "$name"
+}
+
+@test "bad-input: accepted: --rootfs-size 1M is a size, and too small for the skeleton (125)" {
+	run_chain --until 5 --rootfs-size 1M true
+	assert_failure 125
+}
+
+@test "bad-input: accepted: --stop-timeout 0, --cpus 0.5, --pids 1, --memory 6M, --cap-add CAP_NET_ADMIN, --seccomp unconfined [--until 1]" {
+	run_chain --until 1 --stop-timeout 0 --cpus 0.5 --pids 1 --memory 6M --cap-add CAP_NET_ADMIN \
+		--cap-drop all --seccomp unconfined --net none --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 true
+	assert_success
+}

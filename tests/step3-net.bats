@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# step3-net: a network namespace with lo and a veth pair to the host.
+#
+# The interface names assume no other container runs on this host: run
+# under `unshare --net --mount --propagation private bats ...` when others do.
+
+load helpers
+
+setup() {
+	require_root
+	HOST_STATE_BEFORE=$(host_state)
+	MARK=bats-step3-$$-$BATS_TEST_NUMBER-$RANDOM
+}
+
+# The line "NAME ADDRESS/PREFIX" for each IPv4 address of an interface.
+addresses() { ip -4 -o addr show dev "$1" | awk '{print $2, $4}'; }
+link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }
+# BG_OUT has a line matching the regular expression.
+output_has() { grep -q -- "$2" "$1"; }
+
+@test "step3-net: the network namespace differs from the host's as do UTS, PID and mount [--until 3]" {
+	run_chain --until 3 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
+	assert_success
+	refute_line "uts $(host_namespace uts)"
+	refute_line "pid $(host_namespace pid)"
+	refute_line "mnt $(host_namespace mnt)"
+	refute_line "net $(host_namespace net)"
+}
+
+@test "step3-net: the interfaces inside are lo and mybr1, both up [--until 3]" {
+	run_chain --until 3 ip -br link
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --regexp '^lo +UNKNOWN '
+	assert_line --regexp '^mybr1@[a-z0-9]+ +UP '
+}
+
+@test "step3-net: none of the host's interfaces is inside [--until 3]" {
+	run_chain --until 3 ip -br link
+	assert_success
+	refute_line --regexp '^eth0'
+	refute_line --regexp '^mybr0'
+}
+
+@test "step3-net: mybr1 has 192.168.47.12/24 inside [--until 3]" {
+	run_chain --until 3 ip -4 -o addr show dev mybr1
+	assert_success
+	assert_output --regexp ' inet 192\.168\.47\.12/24 '
+}
+
+@test "step3-net: the default route inside goes through the host end [--until 3]" {
+	run_chain --until 3 ip route show default
+	assert_success
+	assert_output --regexp '^default via 192\.168\.47\.11 dev mybr1'
+}
+
+@test "step3-net: lo is up inside and answers ping [--until 3]" {
+	run_chain --until 3 ping -c1 -W2 127.0.0.1
+	assert_success
+}
+
+@test "step3-net: --net none leaves only lo inside [--until 3]" {
+	run_chain --until 3 --net none ip -br link
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	assert_line --regexp '^lo +UNKNOWN '
+}
+
+@test "step3-net: --net none gives the host no new interface while the container runs [--until 3]" {
+	start_container --until 3 --net none sh -c "echo ready; sleep 100; : $MARK"
+	wait_until 10 file_has_content "$BG_OUT"
+	assert_equal "$(host_interfaces)" "$(sed -n '/^== interfaces/,/^== mounts/p' <<<"$HOST_STATE_BEFORE" | sed '1d;$d')"
+}
+
+@test "step3-net: the container pings the host end 192.168.47.11 [--until 3]" {
+	run_chain --until 3 ping -c1 -W2 192.168.47.11
+	assert_success
+	assert_output --partial '1 received'
+}
+
+@test "step3-net: the container cannot ping the host end with --net none [--until 3]" {
+	run_chain --until 3 --net none ping -c1 -W1 192.168.47.11
+	assert_failure
+}
+
+@test "step3-net: the host gets mybr0 with 192.168.47.11/24, up, while the container runs [--until 5]" {
+	start_container --until 5 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr0
+	assert_equal "$(addresses mybr0)" "mybr0 192.168.47.11/24"
+}
+
+@test "step3-net: the host pings the container at 192.168.47.12 [--until 5]" {
+	start_container --until 5 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr0
+	run ping -c1 -W2 192.168.47.12
+	assert_success
+	assert_output --partial '1 received'
+}
+
+@test "step3-net: the host cannot ping 192.168.47.12 once the container has ended [--until 5]" {
+	start_container --until 5 sh -c "sleep 0.5; : $MARK"
+	wait_until 10 link_is_up mybr0
+	wait_for_exit "$BG_PID" 5
+	wait_until 10 link_is_gone mybr0
+	run ping -c1 -W1 192.168.47.12
+	assert_failure
+}
+
+@test "step3-net: the host end mybr0 goes away after the container [--until 3]" {
+	run_chain --until 3 true
+	assert_success
+	wait_until 10 link_is_gone mybr0
+}
+
+@test "step3-net: --host-ip and --ip set both ends [--until 3]" {
+	run_chain --until 3 --host-ip 192.168.47.1/28 --ip 192.168.47.2/28 \
+		sh -c 'ip -4 -o addr show dev mybr1 && ping -c1 -W2 192.168.47.1 >/dev/null && echo pinged'
+	assert_success
+	assert_line --regexp ' inet 192\.168\.47\.2/28 '
+	assert_line pinged
+}
+
+@test "step3-net: two containers at once get mybr0/mybr1 and mybr2/mybr3 [--until 3]" {
+	start_container --until 3 sh -c "ip -br link show mybr1 | cut -d@ -f1; echo done; sleep 100; : $MARK"
+	local first_out=$BG_OUT
+	wait_until 10 output_has "$first_out" '^done'
+	start_container --until 3 sh -c "ip -br link show mybr3 | cut -d@ -f1; echo done; sleep 100; : $MARK"
+	wait_until 10 output_has "$BG_OUT" '^done'
+	assert_equal "$(cat "$first_out")" $'mybr1\ndone'
+	assert_equal "$(cat "$BG_OUT")" $'mybr3\ndone'
+	wait_until 10 link_is_up mybr0
+	wait_until 10 link_is_up mybr2
+}
+
+@test "step3-net: two containers at once get 192.168.47.0/24 and 192.168.48.0/24 [--until 3]" {
+	start_container --until 3 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr0
+	start_container --until 3 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr2
+	assert_equal "$(addresses mybr0)" "mybr0 192.168.47.11/24"
+	assert_equal "$(addresses mybr2)" "mybr2 192.168.48.11/24"
+}
+
+@test "step3-net: each of two containers pings its own host end [--until 3]" {
+	start_container --until 3 sh -c "ping -c1 -W2 192.168.47.11 >/dev/null && echo pinged; echo done; sleep 100; : $MARK"
+	local first_out=$BG_OUT
+	wait_until 10 output_has "$first_out" '^done'
+	start_container --until 3 sh -c "ip -4 -o addr show dev mybr3; ping -c1 -W2 192.168.48.11 >/dev/null && echo pinged; echo done; sleep 100; : $MARK"
+	wait_until 10 output_has "$BG_OUT" '^done'
+	assert_equal "$(cat "$first_out")" $'pinged\ndone'
+	run cat "$BG_OUT"
+	assert_line --regexp ' inet 192\.168\.48\.12/24 '
+	assert_line pinged
+}
+
+@test "step3-net: the host pings both containers at once [--until 3]" {
+	start_container --until 3 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr0
+	start_container --until 3 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr2
+	run ping -c1 -W2 192.168.47.12
+	assert_success
+	run ping -c1 -W2 192.168.48.12
+	assert_success
+}
+
+@test "step3-net: a container started after another has ended gets mybr1 again [--until 3]" {
+	run_chain --until 3 true
+	assert_success
+	wait_until 10 link_is_gone mybr0
+	run_chain --until 3 sh -c 'ip -br link show mybr1 | cut -d@ -f1'
+	assert_success
+	assert_output mybr1
+}
