@@ -4,9 +4,10 @@
 # static: the skeleton has only the libraries of its own tools.
 TEST_SKEL := build/test-skel
 SYSCALL_PROBE := $(TEST_SKEL)/usr/local/bin/syscall-probe
+ESCAPE_PROBE := $(TEST_SKEL)/usr/local/bin/escape-probe
 
 .PHONY: test-skel
-test-skel: $(SYSCALL_PROBE)
+test-skel: $(SYSCALL_PROBE) $(ESCAPE_PROBE)
 test: test-skel
 
 # Copied again whenever make-skelfs.sh has repopulated skelfs/.
@@ -19,3 +20,7 @@ $(TEST_SKEL)/.copied: skelfs/.populated
 $(SYSCALL_PROBE): tests/helpers/syscalls.c $(TEST_SKEL)/.copied
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/helpers/syscalls.c
+
+$(ESCAPE_PROBE): tests/helpers/escape.c $(TEST_SKEL)/.copied
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/helpers/escape.c

@@ -201,9 +201,10 @@ write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
 	die_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
 }
 
-/* The limit covers memory and swap together, as Docker's does when
- * --memory-swap is not given: a limit on memory alone lets the container
- * page out to swap and go on growing. Kernels without swap accounting have
+/* The limit covers memory and swap together, as Docker's does with
+ * --memory-swap equal to --memory (without it, Docker allows as much swap
+ * again): a limit on memory alone lets the container page out to swap and
+ * go on growing. Kernels without swap accounting have
  * no swap file to write (CONFIG_MEMCG_SWAP off, or swapaccount=0). */
 static void
 limit_memory(const struct container_cgroup *cgroup, const struct options *options)

@@ -25,6 +25,7 @@
 #include <seccomp.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 
@@ -42,6 +43,10 @@ static const struct denial denied_calls[] = {
 	 * overflow in fsconfig) was reached from containers without this. */
 	{ "mount", EPERM }, { "umount2", EPERM }, { "pivot_root", EPERM },
 	{ "unshare", EPERM }, { "setns", EPERM },
+	/* The new mount API does what mount(2) does, in steps: without these,
+	 * a container given CAP_SYS_ADMIN could still mount. */
+	{ "fsopen", EPERM }, { "fsconfig", EPERM }, { "fsmount", EPERM }, { "fspick", EPERM },
+	{ "move_mount", EPERM }, { "open_tree", EPERM }, { "mount_setattr", EPERM },
 	/* clone3 passes its flags in memory, and a filter sees only the six
 	 * argument registers. ENOSYS makes glibc believe the kernel predates
 	 * clone3 and fall back to clone, whose flags the rules below check
@@ -185,6 +190,21 @@ deny_namespace_clones(scmp_filter_ctx filter)
  * clear. Round the circle of the 30 outside bits, a set bit is followed by
  * a clear one unless all are equal: one rule per outside bit. With all of
  * them set, two more rules refuse bit 3 or bit 17 clear. */
+/* TIOCSTI pushes characters into a terminal's input queue: the caller's
+ * terminal, which the container shares, would read them as typed once the
+ * container has exited (bubblewrap's CVE-2017-5226). No capability guards
+ * it. The kernel reads the request as 32 bits, so the comparison masks the
+ * upper half, which a caller could otherwise set to slip past (Flatpak's
+ * CVE-2019-10063). */
+static void
+deny_terminal_injection(scmp_filter_ctx filter)
+{
+	struct scmp_arg_cmp condition = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI);
+
+	narrate("deny ioctl with TIOCSTI: EPERM");
+	add_rule(filter, EPERM, syscall_number("ioctl"), "ioctl", &condition);
+}
+
 static void
 deny_other_personalities(scmp_filter_ctx filter)
 {
@@ -252,6 +272,7 @@ main(int argc, char **argv)
 	scmp_filter_ctx filter = new_filter();
 	deny_listed_calls(filter);
 	deny_namespace_clones(filter);
+	deny_terminal_injection(filter);
 	deny_other_personalities(filter);
 	ensure_no_new_privs();
 	load_filter(filter);

@@ -1,0 +1,415 @@
+#!/usr/bin/env bats
+# escapes: the classic container escapes, each tried harmlessly by
+# escape-probe (tests/helpers/escape.c) inside the container, from the test
+# skeleton (make test-skel).
+#
+# Each escape is tried twice: in the talk's container (--until 5: root with
+# every capability, no seccomp filter, no cgroup), where it works unless the
+# layout of steps 1-5 already stops it, and in the full chain, where it must
+# fail. Where two layers of the full chain stop the same escape with the
+# same EPERM, a third test takes one away (--seccomp unconfined, --cap-add)
+# to show which layer answers. TUTORIAL.md, "What the talk's container still
+# leaks", has the table.
+
+load helpers
+
+TEST_SKEL=$PROJECT/build/test-skel
+
+setup() {
+	require_root
+	[ -x "$TEST_SKEL/usr/local/bin/escape-probe" ] || fail "no test skeleton: run make test-skel"
+	HOST_STATE_BEFORE=$(host_state)
+	# A file only the host has: an escape that reaches it reached the host.
+	MARKER=$BATS_TEST_TMPDIR/host-marker
+	echo "on the host" >"$MARKER"
+}
+
+# escape [CHAIN OPTIONS...] -- NAME [ARGUMENTS...]: escape-probe NAME in the
+# container.
+escape() {
+	local options=()
+	while [ "$1" != -- ]; do
+		options+=("$1")
+		shift
+	done
+	shift
+	run_chain "${options[@]}" --skel "$TEST_SKEL" escape-probe "$@"
+}
+
+# The host's root disk as MAJOR:MINOR; skips where / is on no block device.
+root_disk() {
+	local number
+	number=$(mountpoint -d /)
+	[ "${number%%:*}" != 0 ] || skip "/ is on no block device ($number)"
+	echo "$number"
+}
+
+# --- shocker: open_by_handle_at ---------------------------------------------
+
+@test "escapes: shocker (open_by_handle_at) works in the talk's container [--until 5]" {
+	escape --until 5 -- shocker /etc/passwd
+	assert_success
+	assert_output --regexp '^shocker: ESCAPED \(opened /etc/passwd by a [0-9]+-byte handle, without its path\)$'
+}
+
+@test "escapes: shocker (open_by_handle_at) is blocked [full chain]" {
+	escape -- shocker /etc/passwd
+	assert_failure 1
+	assert_output "shocker: blocked (name_to_handle_at: Operation not permitted)"
+}
+
+@test "escapes: shocker is blocked by the capabilities alone: no CAP_DAC_READ_SEARCH [--seccomp unconfined]" {
+	escape --seccomp unconfined -- shocker /etc/passwd
+	assert_failure 1
+	assert_output "shocker: blocked (open_by_handle_at: Operation not permitted)"
+}
+
+# --- host-wide files in /proc ------------------------------------------------
+
+@test "escapes: /proc/sysrq-trigger opens for writing in the talk's container [--until 5]" {
+	[ -e /proc/sysrq-trigger ] || skip "this kernel has no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)"
+	escape --until 5 -- sysrq-trigger
+	assert_success
+	assert_output "sysrq-trigger: ESCAPED (/proc/sysrq-trigger opened for writing, nothing written)"
+}
+
+@test "escapes: /proc/sysrq-trigger is blocked [full chain]" {
+	escape -- sysrq-trigger
+	assert_failure 1
+	if [ -e /proc/sysrq-trigger ]; then
+		assert_output "sysrq-trigger: blocked (open O_WRONLY: Read-only file system)"
+	else
+		assert_output "sysrq-trigger: blocked (open O_WRONLY: No such file or directory)"
+	fi
+}
+
+@test "escapes: /proc/sys/kernel/core_pattern opens for writing in the talk's container [--until 5]" {
+	escape --until 5 -- core_pattern
+	assert_success
+	assert_output "core_pattern: ESCAPED (/proc/sys/kernel/core_pattern opened for writing, nothing written)"
+}
+
+@test "escapes: /proc/sys/kernel/core_pattern is blocked [full chain]" {
+	escape -- core_pattern
+	assert_failure 1
+	assert_output "core_pattern: blocked (open O_WRONLY: Read-only file system)"
+}
+
+@test "escapes: /proc/sys/kernel/core_pattern is blocked by the read-only /proc/sys alone [--cap-add ALL --seccomp unconfined]" {
+	escape --cap-add ALL --seccomp unconfined -- core_pattern
+	assert_failure 1
+	assert_output "core_pattern: blocked (open O_WRONLY: Read-only file system)"
+}
+
+# --- cgroup v1 release_agent -------------------------------------------------
+
+@test "escapes: a cgroup v1 mount with release_agent works in the talk's container [--until 5]" {
+	grep -qw cgroup /proc/filesystems || skip "this kernel has no cgroup v1"
+	escape --until 5 -- release_agent
+	assert_success
+	assert_output --regexp '^release_agent: ESCAPED \(mounted cgroup v1 -o [a-z,=-]+, release_agent is there\)$'
+}
+
+@test "escapes: a cgroup v1 mount with release_agent is blocked [full chain]" {
+	escape -- release_agent
+	assert_failure 1
+	assert_output "release_agent: blocked (mount -t cgroup: Operation not permitted)"
+}
+
+@test "escapes: a cgroup v1 mount is blocked by the capabilities alone [--seccomp unconfined]" {
+	escape --seccomp unconfined -- release_agent
+	assert_failure 1
+	assert_output "release_agent: blocked (mount -t cgroup: Operation not permitted)"
+}
+
+@test "escapes: a cgroup v1 mount is blocked by the filter alone [--cap-add SYS_ADMIN]" {
+	escape --cap-add SYS_ADMIN -- release_agent
+	assert_failure 1
+	assert_output "release_agent: blocked (mount -t cgroup: Operation not permitted)"
+}
+
+# --- mknod of a device node --------------------------------------------------
+
+# EACCES is nodev (may_open_dev() in fs/namei.c), checked before the device's
+# own permission; CAP_MKNOD is in Docker's set, so mknod itself works.
+@test "escapes: a node for the host's disk made on the root tmpfs does not open (nodev), even in the talk's container [--until 5]" {
+	escape --until 5 -- mknod b "$(root_disk)" /tmp
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /tmp/escape-probe-node worked, open: Permission denied)"
+}
+
+@test "escapes: a node for the host's disk made in /dev does not open (nodev), even in the talk's container [--until 5]" {
+	escape --until 5 -- mknod b "$(root_disk)" /dev
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /dev/escape-probe-node worked, open: Permission denied)"
+}
+
+@test "escapes: a node for the host's disk made on the root tmpfs does not open (nodev) [full chain]" {
+	escape -- mknod b "$(root_disk)" /tmp
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /tmp/escape-probe-node worked, open: Permission denied)"
+}
+
+@test "escapes: a node for the host's disk opens on a tmpfs of its own in the talk's container [--until 5]" {
+	local disk
+	disk=$(root_disk)
+	# Some machines let no one open their root disk, not even the host's
+	# root: then this test cannot show anything.
+	dd if="/dev/block/$disk" of=/dev/null bs=512 count=1 status=none 2>/dev/null ||
+		skip "the host itself cannot read /dev/block/$disk"
+	escape --until 5 -- mknod-own-tmpfs b "$disk"
+	assert_success
+	assert_output --regexp "^mknod-own-tmpfs: ESCAPED \(read 512 bytes of block device $disk\)$"
+}
+
+@test "escapes: a node for /dev/zero opens on a tmpfs of its own in the talk's container [--until 5]" {
+	escape --until 5 -- mknod-own-tmpfs c 1:5
+	assert_success
+	assert_output "mknod-own-tmpfs: ESCAPED (read 512 bytes of character device 1:5)"
+}
+
+@test "escapes: a tmpfs of its own for device nodes is blocked [full chain]" {
+	escape -- mknod-own-tmpfs c 1:5
+	assert_failure 1
+	assert_output "mknod-own-tmpfs: blocked (mount -t tmpfs: Operation not permitted)"
+}
+
+# --- namespaces --------------------------------------------------------------
+
+@test "escapes: unshare of a user namespace works in the talk's container [--until 5]" {
+	escape --until 5 -- unshare-user
+	assert_success
+	assert_output "unshare-user: ESCAPED (a new user namespace, with every capability in it)"
+}
+
+@test "escapes: unshare of a user namespace is blocked [full chain]" {
+	escape -- unshare-user
+	assert_failure 1
+	assert_output "unshare-user: blocked (unshare(CLONE_NEWUSER): Operation not permitted)"
+}
+
+@test "escapes: unshare of a user namespace needs no capability: only the filter stops it [--seccomp unconfined]" {
+	escape --seccomp unconfined -- unshare-user
+	assert_success
+	assert_output "unshare-user: ESCAPED (a new user namespace, with every capability in it)"
+}
+
+@test "escapes: unshare of a mount namespace works in the talk's container [--until 5]" {
+	escape --until 5 -- unshare-mount
+	assert_success
+	assert_output "unshare-mount: ESCAPED (a new mount namespace)"
+}
+
+@test "escapes: unshare of a mount namespace is blocked [full chain]" {
+	escape -- unshare-mount
+	assert_failure 1
+	assert_output "unshare-mount: blocked (unshare(CLONE_NEWNS): Operation not permitted)"
+}
+
+@test "escapes: unshare of a mount namespace is blocked by the capabilities alone [--seccomp unconfined]" {
+	escape --seccomp unconfined -- unshare-mount
+	assert_failure 1
+	assert_output "unshare-mount: blocked (unshare(CLONE_NEWNS): Operation not permitted)"
+}
+
+@test "escapes: setns into a namespace file works in the talk's container [--until 5]" {
+	escape --until 5 -- setns /proc/self/ns/net
+	assert_success
+	assert_output 'setns: ESCAPED (setns("/proc/self/ns/net") worked)'
+}
+
+@test "escapes: setns into a namespace file is blocked [full chain]" {
+	escape -- setns /proc/self/ns/net
+	assert_failure 1
+	assert_output "setns: blocked (setns: Operation not permitted)"
+}
+
+# The host's namespace files are what setns would need for a way out; the
+# container's /proc shows its own PID namespace only, so even the talk's
+# container has none: the supervisor (step2's parent) is not in it.
+@test "escapes: no process of the host is in the container's /proc, so no host namespace file either [--until 5]" {
+	run_chain --until 5 sh -c 'ls -d /proc/[0-9]*'
+	assert_success
+	assert_output --regexp '^(/proc/1|/proc/1
+/proc/[0-9]+)$'
+}
+
+# --- host paths: the old root, /proc/1/root, /proc/self/cwd, inherited fds ---
+
+@test "escapes: a host path is blocked even in the talk's container: the old root is unmounted [--until 5]" {
+	escape --until 5 -- host-path "$MARKER"
+	assert_failure 1
+	assert_output "host-path: blocked (stat: No such file or directory)"
+}
+
+@test "escapes: a host path is reachable before step5 (the probe's control) [--until 4]" {
+	run_chain --until 4 "$TEST_SKEL/usr/local/bin/escape-probe" host-path "$MARKER"
+	assert_success
+	assert_output "host-path: ESCAPED ($MARKER is there)"
+}
+
+@test "escapes: a host path is blocked [full chain]" {
+	escape -- host-path "$MARKER"
+	assert_failure 1
+	assert_output "host-path: blocked (stat: No such file or directory)"
+}
+
+@test "escapes: /proc/1/root is blocked even in the talk's container: PID 1's root is the new root [--until 5]" {
+	escape --until 5 -- proc-1-root "$MARKER"
+	assert_failure 1
+	assert_output "proc-1-root: blocked ($MARKER: not reachable through /proc/1/root or above it)"
+}
+
+@test "escapes: /proc/1/root reaches the host before step5 (the probe's control) [--until 4]" {
+	run_chain --until 4 "$TEST_SKEL/usr/local/bin/escape-probe" proc-1-root "$MARKER"
+	assert_success
+	assert_output "proc-1-root: ESCAPED ($MARKER reached through /proc/1/root)"
+}
+
+@test "escapes: /proc/1/root is blocked [full chain]" {
+	escape -- proc-1-root "$MARKER"
+	assert_failure 1
+	assert_output "proc-1-root: blocked ($MARKER: not reachable through /proc/1/root or above it)"
+}
+
+@test "escapes: /proc/self/cwd is blocked even in the talk's container started in a host directory [--until 5]" {
+	cd "$BATS_TEST_TMPDIR"
+	escape --until 5 -- proc-self-cwd "$MARKER"
+	assert_failure 1
+	assert_output "proc-self-cwd: blocked ($MARKER: not reachable through /proc/self/cwd or above it)"
+}
+
+@test "escapes: /proc/self/cwd is blocked, started in a host directory [full chain]" {
+	cd "$BATS_TEST_TMPDIR"
+	escape -- proc-self-cwd "$MARKER"
+	assert_failure 1
+	assert_output "proc-self-cwd: blocked ($MARKER: not reachable through /proc/self/cwd or above it)"
+}
+
+# tests/chain.bats checks that COMMAND gets fds 0-2 only with the caller's
+# descriptors open; these try to use them.
+@test "escapes: a descriptor to a host directory reaches the host (the probe's control, on the host)" {
+	mkdir "$BATS_TEST_TMPDIR/deeper"
+	exec 7<"$BATS_TEST_TMPDIR/deeper"
+	run "$TEST_SKEL/usr/local/bin/escape-probe" inherited-fd "$MARKER"
+	exec 7<&-
+	assert_success
+	assert_output "inherited-fd: ESCAPED ($MARKER reached through descriptor 7 and ..)"
+}
+
+@test "escapes: descriptors the caller opened, one to a host directory, are blocked even in the talk's container [--until 5]" {
+	mkdir "$BATS_TEST_TMPDIR/deeper"
+	exec 7<"$BATS_TEST_TMPDIR/deeper" 8</ 9>"$BATS_TEST_TMPDIR/file"
+	escape --until 5 -- inherited-fd "$MARKER"
+	exec 7<&- 8<&- 9>&-
+	assert_failure 1
+	assert_output "inherited-fd: blocked (no descriptor above 2)"
+}
+
+@test "escapes: descriptors the caller opened, one to a host directory, are blocked [full chain]" {
+	mkdir "$BATS_TEST_TMPDIR/deeper"
+	exec 7<"$BATS_TEST_TMPDIR/deeper" 8</ 9>"$BATS_TEST_TMPDIR/file"
+	escape -- inherited-fd "$MARKER"
+	exec 7<&- 8<&- 9>&-
+	assert_failure 1
+	assert_output "inherited-fd: blocked (no descriptor above 2)"
+}
+
+# --- the kernel: modules, keyrings, bpf ---------------------------------------
+
+@test "escapes: init_module reaches the module loader in the talk's container [--until 5]" {
+	escape --until 5 -- module
+	if [ -e /proc/modules ]; then
+		assert_success
+		assert_output --regexp '^module: ESCAPED \(init_module reached the module loader, which refused the image: '
+	else
+		# CONFIG_MODULES=n: no loader to reach, on the host either.
+		assert_failure 1
+		assert_output "module: blocked (init_module: Function not implemented: this kernel has no modules)"
+	fi
+}
+
+@test "escapes: init_module is blocked [full chain]" {
+	escape -- module
+	assert_failure 1
+	assert_output "module: blocked (init_module: Operation not permitted)"
+}
+
+@test "escapes: keyctl works in the talk's container [--until 5]" {
+	escape --until 5 -- keyctl
+	assert_success
+	assert_output --regexp '^keyctl: ESCAPED \(joined session keyring [0-9]+; user keyring [0-9]+\)$'
+}
+
+@test "escapes: the talk's container has the host root's user keyring [--until 5]" {
+	run "$TEST_SKEL/usr/local/bin/escape-probe" keyctl
+	assert_success
+	local host=${output##*user keyring }
+	escape --until 5 -- keyctl
+	assert_success
+	assert_output --partial "user keyring $host"
+}
+
+@test "escapes: keyctl is blocked [full chain]" {
+	escape -- keyctl
+	assert_failure 1
+	assert_output "keyctl: blocked (keyctl(KEYCTL_JOIN_SESSION_KEYRING): Operation not permitted)"
+}
+
+@test "escapes: keyctl needs no capability: only the filter stops it [--seccomp unconfined]" {
+	escape --seccomp unconfined -- keyctl
+	assert_success
+	assert_output --regexp '^keyctl: ESCAPED '
+}
+
+@test "escapes: bpf works in the talk's container [--until 5]" {
+	escape --until 5 -- bpf
+	assert_success
+	assert_output "bpf: ESCAPED (created a BPF array map)"
+}
+
+@test "escapes: bpf is blocked [full chain]" {
+	escape -- bpf
+	assert_failure 1
+	assert_output "bpf: blocked (bpf(BPF_MAP_CREATE): Operation not permitted)"
+}
+
+@test "escapes: bpf is blocked by the capabilities alone [--seccomp unconfined]" {
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled)" != 0 ] ||
+		skip "kernel.unprivileged_bpf_disabled is 0: a map needs no capability here"
+	escape --seccomp unconfined -- bpf
+	assert_failure 1
+	assert_output "bpf: blocked (bpf(BPF_MAP_CREATE): Operation not permitted)"
+}
+
+# --- the caller's terminal: TIOCSTI ------------------------------------------
+
+# in_terminal SCRIPT: SCRIPT under script(1), on a pseudo-terminal of its own
+# that is its controlling terminal, as an interactive ./step1 has. Its stdin
+# stays open (script sends EOF to the terminal when it ends) but holds no
+# bats descriptor.
+in_terminal() {
+	run script -qec "$1" /dev/null < <(exec 3>&-; sleep 5)
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+# What the container pushes into its terminal is read by whoever reads the
+# terminal next: the caller's shell, after the container is gone.
+@test "escapes: TIOCSTI into the caller's terminal works in the talk's container [--until 5]" {
+	legacy=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)
+	[ "$legacy" = 1 ] || skip "dev.tty.legacy_tiocsti is 0: TIOCSTI needs CAP_SYS_ADMIN"
+	in_terminal "$STEPS/step1 --until 5 --skel $TEST_SKEL escape-probe tiocsti '# escaped
+'; read -r -t 3 line; echo \"host read: \$line\""
+	assert_line "tiocsti: ESCAPED (pushed 10 characters into the terminal's input)"
+	assert_line "host read: # escaped"
+}
+
+@test "escapes: TIOCSTI into the caller's terminal is blocked [full chain]" {
+	legacy=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)
+	[ "$legacy" = 1 ] || skip "dev.tty.legacy_tiocsti is 0: TIOCSTI needs CAP_SYS_ADMIN"
+	in_terminal "$STEPS/step1 --skel $TEST_SKEL escape-probe tiocsti '# escaped
+'; read -r -t 3 line; echo \"host read: \$line\""
+	refute_line "host read: # escaped"
+	assert_line --regexp '^tiocsti: blocked '
+}
