@@ -41,6 +41,21 @@ cgroup_layout(int root_fd)
 	    (unsigned long)filesystem.f_type);
 }
 
+/* A small cgroup file into a NUL-terminated buffer; -1 if it cannot be read. */
+static ssize_t
+read_cgroup_file(int root_fd, const char *path, char *buffer, size_t size)
+{
+	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1)
+		return -1;
+	ssize_t length = read(fd, buffer, size - 1);
+	close(fd); /* read-only: nothing to lose */
+	if (length >= 0)
+		buffer[length] = '\0';
+	return length;
+}
+
 void
 cgroup_container_name(char *name, size_t size, const char *hostname, long supervisor)
 {
@@ -54,7 +69,7 @@ cgroup_container_name(char *name, size_t size, const char *hostname, long superv
 static void
 remove_cgroup(int root_fd, const char *path)
 {
-	char procs[600];
+	char procs[600], pids[4096];
 
 	for (int attempt = 0; attempt < 100; attempt++) {
 		if (unlinkat(root_fd, path, AT_REMOVEDIR) == 0 || errno == ENOENT)
@@ -64,14 +79,16 @@ remove_cgroup(int root_fd, const char *path)
 			return;
 		}
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
-		int fd = openat(root_fd, procs, O_RDONLY | O_CLOEXEC);
-		FILE *list = fd == -1 ? NULL : fdopen(fd, "r");
-		long pid;
-		while (list != NULL && fscanf(list, "%ld", &pid) == 1)
-			kill((pid_t)pid, SIGKILL); /* ESRCH: already gone, as wanted */
-		if (list != NULL)
-			fclose(list);
-		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+		if (read_cgroup_file(root_fd, procs, pids, sizeof(pids)) > 0) {
+			char *end;
+			for (char *p = pids; *p != '\0'; p = end) {
+				long pid = strtol(p, &end, 10);
+				if (end == p)
+					break;
+				kill((pid_t)pid, SIGKILL); /* ESRCH: already gone, as wanted */
+			}
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000L }, NULL); /* 10ms */
 	}
 	warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
 }
@@ -128,8 +145,9 @@ remove_stale_in(int root_fd, const char *parent, void *data)
 		 * us, and its container must not be touched. A killed one's
 		 * container died with it (PR_SET_PDEATHSIG), so its cgroup is empty. */
 		snprintf(path, sizeof(path), "%s/%s", parent, entry->d_name);
-		narrate("rmdir(\"/sys/fs/cgroup/%s\"): its supervisor is gone", path);
-		if (unlinkat(root_fd, path, AT_REMOVEDIR) == -1 && errno != EBUSY && errno != ENOENT)
+		if (unlinkat(root_fd, path, AT_REMOVEDIR) == 0)
+			narrate("rmdir(\"/sys/fs/cgroup/%s\"): its supervisor is gone", path);
+		else if (errno != EBUSY && errno != ENOENT)
 			warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
 	}
 	closedir(directory);
@@ -158,32 +176,29 @@ remove_container_in(int root_fd, const char *parent, void *name)
 static long
 oom_kills(int root_fd, const char *name)
 {
-	char path[512], key[32];
-	long value, kills = 0;
+	char path[512], events[1024];
 
 	if (cgroup_layout(root_fd) == CGROUP_V2)
 		snprintf(path, sizeof(path), CGROUP_PARENT "/%s/memory.events", name);
 	else
 		snprintf(path, sizeof(path), "memory/" CGROUP_PARENT "/%s/memory.oom_control", name);
-	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC);
-	FILE *file = fd == -1 ? NULL : fdopen(fd, "r");
-	if (file == NULL)
+	if (read_cgroup_file(root_fd, path, events, sizeof(events)) <= 0)
 		return 0; /* step7 did not get to create it */
-	while (fscanf(file, "%31s %ld", key, &value) == 2) {
-		if (strcmp(key, "oom_kill") == 0)
-			kills = value;
-	}
-	fclose(file);
-	return kills;
+	const char *line = strstr(events, "oom_kill ");
+	return line == NULL ? 0 : strtol(line + strlen("oom_kill "), NULL, 10);
 }
 
 void
-cgroup_report_and_remove(int root_fd, const char *name, const struct options *options)
+cgroup_report_and_remove(int root_fd, const char *name, const struct options *options,
+			 bool killed)
 {
 	char limit[32];
 
+	/* The kernel kills the largest process of the cgroup: the container's
+	 * PID 1 (which ends the container) or one of its children. */
 	if (oom_kills(root_fd, name) > 0)
-		fprintf(stderr, "step7-cgroup: container killed: out of memory (limit %s)\n",
+		fprintf(stderr, "step7-cgroup: %s: out of memory (limit %s)\n",
+			killed ? "container killed" : "a process in the container was killed",
 			format_size(options->memory, limit, sizeof(limit)));
 	for_each_hierarchy(root_fd, remove_container_in, (void *)name);
 }

@@ -24,6 +24,7 @@ void cgroup_container_name(char *name, size_t size, const char *hostname, long s
 
 /* Called by the supervisor. */
 void cgroup_remove_stale(int root_fd);
-void cgroup_report_and_remove(int root_fd, const char *name, const struct options *options);
+void cgroup_report_and_remove(int root_fd, const char *name, const struct options *options,
+			      bool killed);
 
 #endif

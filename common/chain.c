@@ -43,8 +43,6 @@ chain_started_here(void)
 	return started_here;
 }
 
-void parse_options(int argc, char **argv, struct options *options);
-
 static void
 vreport(const char *format, va_list arguments, int saved_errno)
 {
@@ -238,6 +236,9 @@ open_chain(struct options *options)
 {
 	char directory[PATH_MAX], path[PATH_MAX + 16];
 
+	/* Hand-over variables in the caller's environment are not ours. */
+	if (unsetenv("CHAIN_CGROUP_FD") == -1 || unsetenv("CHAIN_SUPERVISOR") == -1)
+		die_errno("unsetenv");
 	if (geteuid() != 0)
 		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
 	if (step_number <= 5 && options->until >= 5)
@@ -286,14 +287,23 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	original_argv = argv;
 	/* Executed by descriptor, a step would be named "3" in ps: name it. */
 	prctl(PR_SET_NAME, name); /* cannot fail for a string */
-	parse_options(argc, argv, options);
+	char error[256];
+	switch (parse_options(argc, argv, options, error, sizeof(error))) {
+	case OPTIONS_HELP:
+		print_usage();
+		exit(EXIT_SUCCESS);
+	case OPTIONS_BAD_INPUT:
+		fprintf(stderr, "%s: %s (see %s --help)\n", name, error, name);
+		exit(EXIT_BAD_INPUT);
+	}
 	verbose = options->verbose;
 
 	/* The skeleton is on the host: only steps up to step5 can see it. */
 	if (options->skel == NULL && step_number <= 5 && options->until >= 5) {
 		static char default_skel[PATH_MAX];
 		binary_directory(default_skel, sizeof(default_skel) - 8);
-		strcat(default_skel, "/skelfs");
+		size_t used = strlen(default_skel);
+		snprintf(default_skel + used, sizeof(default_skel) - used, "/skelfs");
 		options->skel = default_skel;
 	}
 

@@ -102,6 +102,13 @@ int handed_cgroup_fd(void);          /* -1 when step7 is not in the chain */
 long handed_supervisor_pid(void);    /* 0 when no supervisor runs */
 void hand_over_supervisor(long pid);
 
+/* The option parser (options.c). It never exits and prints nothing:
+ * step_init() prints the message and exits 2 on OPTIONS_BAD_INPUT, prints
+ * the usage and exits 0 on OPTIONS_HELP. Fuzz targets call it directly. */
+enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_BAD_INPUT };
+int parse_options(int argc, char **argv, struct options *options, char *error, size_t error_size);
+void print_usage(void);
+
 /* Helpers for the option parser, also used by fuzz targets. */
 int parse_size(const char *text, uint64_t *bytes);
 int parse_cidr(const char *text, struct cidr *cidr);

@@ -3,6 +3,11 @@
  * Every step accepts the whole option set, so that `./step1 --memory 64M`
  * can hand the same arguments down to step7. Each value is checked here,
  * in the first step, before anything is created: bad input exits 2.
+ *
+ * The parser itself never exits: parse_options() returns what it found and
+ * leaves the message in a buffer, step_init() prints it and exits. That
+ * keeps the parser a plain function of argv, which the fuzz targets in
+ * fuzz/ call thousands of times a second.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -59,8 +64,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-__attribute__((noreturn)) static void
-usage(void)
+void
+print_usage(void)
 {
 	printf("Usage: %s [OPTIONS] [--] [COMMAND [ARG...]]\n\n", step_name);
 	printf("A container built one kernel mechanism at a time. Each step adds its\n"
@@ -103,20 +108,25 @@ usage(void)
 	       "Exit status: COMMAND's (128+N if it died of signal N); 2 for bad input;\n"
 	       "125 when the container could not be set up; 126/127 when COMMAND cannot\n"
 	       "be executed or is not found.\n");
-	exit(EXIT_SUCCESS);
 }
 
-__attribute__((noreturn, format(printf, 1, 2))) static void
-bad_input(const char *format, ...)
+/* Where a parse error's message goes: the caller's buffer. */
+struct error {
+	char *text;
+	size_t size;
+};
+
+__attribute__((format(printf, 2, 3))) static int
+bad_input(struct error *error, const char *format, ...)
 {
 	va_list arguments;
 
-	fprintf(stderr, "%s: ", step_name);
 	va_start(arguments, format);
-	vfprintf(stderr, format, arguments);
+	/* A message longer than the buffer is cut; every value in it is
+	 * printed with a precision, so it fits the buffer step_init() gives. */
+	vsnprintf(error->text, error->size, format, arguments);
 	va_end(arguments);
-	fprintf(stderr, " (see %s --help)\n", step_name);
-	exit(EXIT_BAD_INPUT);
+	return OPTIONS_BAD_INPUT;
 }
 
 int
@@ -133,13 +143,26 @@ parse_size(const char *text, uint64_t *bytes)
 		return -1;
 	if (end[0] != '\0' && end[1] != '\0')
 		return -1;
+	/* clang-format off: a table reads better on one line a suffix */
 	switch (end[0]) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	default: return -1;
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		return -1;
 	}
+	/* clang-format on */
 	if (value == 0 || value > (UINT64_MAX >> 1) >> shift)
 		return -1;
 	*bytes = (uint64_t)value << shift;
@@ -190,7 +213,7 @@ parse_cidr(const char *text, struct cidr *cidr)
 int
 parse_cpus(const char *text, unsigned *milli)
 {
-	unsigned whole = 0, fraction = 0, digits = 0;
+	unsigned whole = 0, fraction = 0;
 	const char *p = text;
 
 	if (!isdigit((unsigned char)*p) && *p != '.')
@@ -201,6 +224,7 @@ parse_cpus(const char *text, unsigned *milli)
 			return -1;
 	}
 	if (*p == '.') {
+		unsigned digits = 0;
 		for (p++; isdigit((unsigned char)*p); p++, digits++) {
 			if (digits < 3)
 				fraction = fraction * 10 + (unsigned)(*p - '0');
@@ -263,8 +287,46 @@ valid_hostname(const char *name)
 	return label > 0 && name[length - 1] != '-';
 }
 
-static void
-parse_one(int option, const char *argument, struct options *options)
+/* The options whose abbreviation WORD ("--c") is, up to any "=VALUE". */
+static int
+count_matches(const char *word)
+{
+	size_t length = strcspn(word + 2, "=");
+	int count = 0;
+
+	for (const struct option *o = long_options; o->name != NULL; o++)
+		count += strncmp(o->name, word + 2, length) == 0;
+	return count;
+}
+
+/* What getopt_long did not understand, in glibc's words but on the one
+ * line every bad input gets: getopt_long prints nothing itself ("+:" and
+ * opterr = 0 in parse_options()). For a long option, getopt_long has moved
+ * optind past the word it refused; optopt is 0 for an unknown one and the
+ * option's value for one given an argument it does not take. */
+static int
+option_error(int option, char **argv, struct error *error)
+{
+	const char *word = argv[optind - 1];
+	int name_length = (int)strcspn(word, "=");
+
+	if (option == ':')
+		return bad_input(error, "option '%.80s' requires an argument", word);
+	if (optopt == 0 && count_matches(word) > 1)
+		return bad_input(error, "option '%.*s' is ambiguous",
+				 name_length < 80 ? name_length : 80, word);
+	if (optopt == 0)
+		return bad_input(error, "unrecognized option '%.80s'", word);
+	if (optopt == 'h' || optopt == 'v' || optopt == OPT_OVERLAY)
+		return bad_input(error, "option '%.*s' doesn't allow an argument",
+				 name_length < 80 ? name_length : 80, word);
+	return bad_input(error, "invalid option -- '%c'", optopt);
+}
+
+/* One case per option, in --help's order: the list of what the options
+ * accept. Split up, it would be harder to read, not easier. */
+static int /* NOLINTNEXTLINE(readability-function-cognitive-complexity) */
+parse_one(int option, const char *argument, struct options *options, struct error *error)
 {
 	int number;
 	bool all;
@@ -273,31 +335,37 @@ parse_one(int option, const char *argument, struct options *options)
 
 	switch (option) {
 	case 'h':
-		usage();
+		return OPTIONS_HELP;
 	case 'v':
 		options->verbose = true;
 		break;
 	case OPT_UNTIL:
 		if (argument[0] < '1' || argument[0] > '8' || argument[1] != '\0')
-			bad_input("--until: '%s' is not a step number from 1 to 8", argument);
+			return bad_input(error, "--until: '%.80s' is not a step number from 1 to 8",
+					 argument);
 		options->until = argument[0] - '0';
 		break;
 	case OPT_HOSTNAME:
 		if (!valid_hostname(argument))
-			bad_input("--hostname: '%.80s%s' is not a valid host name (letters, digits, "
-				  "inner hyphens and dots, at most 64 bytes)",
-				  argument, strlen(argument) > 80 ? "..." : "");
+			return bad_input(
+				error,
+				"--hostname: '%.80s%s' is not a valid host name (letters, digits, "
+				"inner hyphens and dots, at most 64 bytes)",
+				argument, strlen(argument) > 80 ? "..." : "");
 		options->hostname = argument;
 		break;
 	case OPT_SKEL:
 		if (argument[0] == '\0' || strlen(argument) >= PATH_MAX)
-			bad_input("--skel: '%.80s' is not a usable path", argument);
+			return bad_input(error, "--skel: '%.80s' is not a usable path", argument);
 		options->skel = argument;
 		break;
 	case OPT_ROOTFS_SIZE:
-		if (parse_size(argument, &options->rootfs_size) != 0 || options->rootfs_size < 1 << 20)
-			bad_input("--rootfs-size: '%.80s' is not a size of at least 1M (like 50M or 1G)",
-				  argument);
+		if (parse_size(argument, &options->rootfs_size) != 0 ||
+		    options->rootfs_size < 1 << 20)
+			return bad_input(
+				error,
+				"--rootfs-size: '%.80s' is not a size of at least 1M (like 50M or 1G)",
+				argument);
 		options->rootfs_size_text = argument;
 		break;
 	case OPT_OVERLAY:
@@ -309,29 +377,37 @@ parse_one(int option, const char *argument, struct options *options)
 		else if (strcmp(argument, "none") == 0)
 			options->net = NET_NONE;
 		else
-			bad_input("--net: '%.80s' is neither veth nor none", argument);
+			return bad_input(error, "--net: '%.80s' is neither veth nor none",
+					 argument);
 		break;
 	case OPT_HOST_IP:
 	case OPT_IP:
 		if (parse_cidr(argument, option == OPT_IP ? &options->ip : &options->host_ip) != 0)
-			bad_input("%s: '%.80s' is not an IPv4 address with a prefix length from 1 to 30 "
-				  "(like 192.168.47.12/24)",
-				  option == OPT_IP ? "--ip" : "--host-ip", argument);
+			return bad_input(
+				error,
+				"%s: '%.80s' is not an IPv4 address with a prefix length from 1 to 30 "
+				"(like 192.168.47.12/24)",
+				option == OPT_IP ? "--ip" : "--host-ip", argument);
 		options->addresses_given = true;
 		break;
 	case OPT_STOP_TIMEOUT:
 		errno = 0;
 		unsigned long seconds = strtoul(argument, &end, 10);
-		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 || seconds > 3600)
-			bad_input("--stop-timeout: '%.80s' is not a number of seconds from 0 to 3600",
-				  argument);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 ||
+		    seconds > 3600)
+			return bad_input(
+				error,
+				"--stop-timeout: '%.80s' is not a number of seconds from 0 to 3600",
+				argument);
 		options->stop_timeout = (unsigned)seconds;
 		break;
 	case OPT_CAP_ADD:
 	case OPT_CAP_DROP:
 		if (parse_capability(argument, &number, &all) != 0)
-			bad_input("%s: '%.80s' is not a capability name (like NET_ADMIN or CAP_NET_ADMIN)",
-				  option == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", argument);
+			return bad_input(
+				error,
+				"%s: '%.80s' is not a capability name (like NET_ADMIN or CAP_NET_ADMIN)",
+				option == OPT_CAP_ADD ? "--cap-add" : "--cap-drop", argument);
 		if (option == OPT_CAP_ADD) {
 			options->cap_add_all |= all;
 			options->cap_add |= all ? 0 : UINT64_C(1) << number;
@@ -342,38 +418,51 @@ parse_one(int option, const char *argument, struct options *options)
 		break;
 	case OPT_MEMORY:
 		if (parse_size(argument, &bytes) != 0 || bytes < 6 << 20)
-			bad_input("--memory: '%.80s' is not a size of at least 6M (like 256M)", argument);
+			return bad_input(
+				error, "--memory: '%.80s' is not a size of at least 6M (like 256M)",
+				argument);
 		options->memory = bytes;
 		options->memory_text = argument;
 		break;
 	case OPT_CPUS:
 		if (parse_cpus(argument, &options->cpus_milli) != 0)
-			bad_input("--cpus: '%.80s' is not a number of CPUs from 0.01 (like 1.5)", argument);
+			return bad_input(
+				error,
+				"--cpus: '%.80s' is not a number of CPUs from 0.01 (like 1.5)",
+				argument);
 		break;
 	case OPT_PIDS:
 		errno = 0;
 		unsigned long pids = strtoul(argument, &end, 10);
-		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 || pids < 1 ||
-		    pids > 4194304)
-			bad_input("--pids: '%.80s' is not a number of processes from 1 to 4194304", argument);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 ||
+		    pids < 1 || pids > 4194304)
+			return bad_input(
+				error,
+				"--pids: '%.80s' is not a number of processes from 1 to 4194304",
+				argument);
 		options->pids = (unsigned)pids;
 		break;
 	case OPT_SECCOMP:
 		if (strcmp(argument, "unconfined") != 0)
-			bad_input("--seccomp: '%.80s' is not understood (only 'unconfined')", argument);
+			return bad_input(error,
+					 "--seccomp: '%.80s' is not understood (only 'unconfined')",
+					 argument);
 		options->seccomp_unconfined = true;
 		break;
-	default: /* getopt_long has printed what it did not understand */
-		fprintf(stderr, "%s: see %s --help\n", step_name, step_name);
-		exit(EXIT_BAD_INPUT);
+	default: /* parse_options() handles '?' and ':' before */
+		return bad_input(error, "getopt_long returned %d", option);
 	}
+	return OPTIONS_OK;
 }
 
-void
-parse_options(int argc, char **argv, struct options *options)
+int
+parse_options(int argc, char **argv, struct options *options, char *error_text, size_t error_size)
 {
 	static const struct cidr default_host_ip = { { 0 }, 24 }, default_ip = { { 0 }, 24 };
+	struct error error = { error_text, error_size };
 	int option;
+
+	error_text[0] = '\0';
 
 	*options = (struct options){
 		.until = LAST_STEP,
@@ -391,22 +480,39 @@ parse_options(int argc, char **argv, struct options *options)
 	inet_pton(AF_INET, "192.168.47.11", &options->host_ip.address);
 	inet_pton(AF_INET, "192.168.47.12", &options->ip.address);
 
-	/* "+": stop at COMMAND, whose own options are not ours (unshare.c does the same). */
-	while ((option = getopt_long(argc, argv, "+hv", long_options, NULL)) != -1)
-		parse_one(option, optarg, options);
+	/* execve(2) allows an empty argv (Linux before 5.18 passes it on):
+	 * then argv + optind below would be the environment. */
+	if (argc < 1)
+		return bad_input(&error, "no program name in argv");
+	/* getopt_long keeps its place in globals; 0 starts it afresh, so that
+	 * a second call (a fuzz target's next input) parses from the start. */
+	optind = 0;
+	opterr = 0;
+	/* "+": stop at COMMAND, whose own options are not ours (unshare.c does
+	 * the same). ":": a missing argument returns ':', not '?'. */
+	while ((option = getopt_long(argc, argv, "+:hv", long_options, NULL)) != -1) {
+		if (option == '?' || option == ':')
+			return option_error(option, argv, &error);
+		int result = parse_one(option, optarg, options, &error);
+		if (result != OPTIONS_OK)
+			return result;
+	}
 	options->command = argv + optind;
 
 	if (options->until < step_number)
-		bad_input("--until %d: this is step %d, which is already past it", options->until,
-			  step_number);
-	if ((ntohl(options->host_ip.address.s_addr) ^ ntohl(options->ip.address.s_addr)) >>
-		    (32 - options->host_ip.prefix_length) != 0 ||
+		return bad_input(&error, "--until %d: this is step %d, which is already past it",
+				 options->until, step_number);
+	uint32_t differing =
+		ntohl(options->host_ip.address.s_addr) ^ ntohl(options->ip.address.s_addr);
+	if (differing >> (32 - options->host_ip.prefix_length) != 0 ||
 	    options->host_ip.prefix_length != options->ip.prefix_length)
-		bad_input("--host-ip and --ip must be in the same subnet");
+		return bad_input(&error, "--host-ip and --ip must be in the same subnet");
 	if (options->host_ip.address.s_addr == options->ip.address.s_addr)
-		bad_input("--host-ip and --ip must differ");
+		return bad_input(&error, "--host-ip and --ip must differ");
 	for (char **word = options->command; *word != NULL; word++) {
 		if (strlen(*word) > 4096)
-			bad_input("an argument of COMMAND is longer than 4096 bytes");
+			return bad_input(&error,
+					 "an argument of COMMAND is longer than 4096 bytes");
 	}
+	return OPTIONS_OK;
 }

@@ -52,10 +52,14 @@ block_supervisor_signals(sigset_t *previous)
 	if (supervisor_pidfd == -1)
 		die_errno("pidfd_open(%d)", getpid());
 
-	/* SIGCHLD may be inherited as ignored; then the kernel reaps the
-	 * container itself and waitpid never sees its status. */
-	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
-		die_errno("signal(SIGCHLD, SIG_DFL)");
+	/* Any of them may be inherited as ignored (a shell's `cmd &` ignores
+	 * SIGINT and SIGQUIT), and an ignored signal is discarded even while
+	 * blocked: sigwaitinfo would never see it. SIGCHLD ignored would also
+	 * make the kernel reap the container itself, hiding its status. */
+	for (int number = 1; number < NSIG; number++) {
+		if (sigismember(&signals, number) == 1 && signal(number, SIG_DFL) == SIG_ERR)
+			die_errno("signal(%d, SIG_DFL)", number);
+	}
 	if (sigprocmask(SIG_BLOCK, &signals, previous) == -1)
 		die_errno("sigprocmask(SIG_BLOCK)");
 }
@@ -97,6 +101,20 @@ now(void)
 	return (double)time.tv_sec + (double)time.tv_nsec / 1e9;
 }
 
+/* The next signal; once a deadline is set, -1 with EAGAIN when it passes. */
+static int
+wait_for_signal(const sigset_t *signals, siginfo_t *info, double deadline)
+{
+	struct timespec timeout = { 0, 0 };
+
+	if (deadline == 0)
+		return sigwaitinfo(signals, info);
+	double left = deadline - now();
+	if (left > 0)
+		timeout = (struct timespec){ (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
+	return sigtimedwait(signals, info, &timeout);
+}
+
 /* Wait for the child, forwarding stop signals; returns its wait status. */
 static int
 wait_for_container(pid_t child, unsigned stop_timeout)
@@ -107,18 +125,8 @@ wait_for_container(pid_t child, unsigned stop_timeout)
 
 	for (;;) {
 		siginfo_t info;
-		int signal_number;
+		int signal_number = wait_for_signal(&signals, &info, deadline);
 
-		if (deadline > 0) {
-			double left = deadline - now();
-			struct timespec timeout = { 0, 0 };
-			if (left > 0)
-				timeout = (struct timespec){ (time_t)left,
-							     (long)((left - (double)(time_t)left) * 1e9) };
-			signal_number = sigtimedwait(&signals, &info, &timeout);
-		} else {
-			signal_number = sigwaitinfo(&signals, &info);
-		}
 		if (signal_number == -1 && errno == EAGAIN) {
 			narrate("kill(%d, SIGKILL): still running %us after the forwarded signal", child,
 				stop_timeout);
@@ -164,6 +172,7 @@ supervise(long child, const struct options *options)
 	}
 	int status = wait_for_container((pid_t)child, options->stop_timeout);
 	if (cgroup_fd != -1)
-		cgroup_report_and_remove(cgroup_fd, name, options);
+		cgroup_report_and_remove(cgroup_fd, name, options,
+					 WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	exit(exit_status(status));
 }

@@ -92,10 +92,12 @@ remember_hard_link(struct copy *copy, const struct stat *status, const char *pat
 		if (copy->links == NULL)
 			die_errno("realloc");
 	}
-	char *saved = strdup(path);
-	if (saved == NULL)
+	struct hard_link *link = &copy->links[copy->link_count++];
+	link->device = status->st_dev;
+	link->inode = status->st_ino;
+	link->path = strdup(path);
+	if (link->path == NULL)
 		die_errno("strdup");
-	copy->links[copy->link_count++] = (struct hard_link){ status->st_dev, status->st_ino, saved };
 }
 
 /* Owner first: chown(2) clears the set-user-ID and set-group-ID bits. */

@@ -176,20 +176,6 @@ deny_namespace_clones(scmp_filter_ctx filter)
 	}
 }
 
-/* personality(2) with Docker's five values only: 0 (PER_LINUX), 8
- * (PER_LINUX32), 0x20000 (UNAME26), 0x20008, and 0xffffffff, which only
- * asks. Other flags weaken the next exec: ADDR_NO_RANDOMIZE turns off
- * address randomisation, READ_IMPLIES_EXEC makes data executable,
- * MMAP_PAGE_ZERO maps page 0 (CVE-2009-1895).
- *
- * "Anything else" is five "!=" on one argument, but libseccomp 2.5.4 takes
- * one comparison per argument in a rule (EINVAL) and no ALLOW rule in a
- * filter that allows by default (EACCES): rules can only be or-ed. So it is
- * written bit by bit, on the low 32 bits the kernel reads (an unsigned int).
- * A value is refused when a bit outside 0x20008 is set and some bit is
- * clear. Round the circle of the 30 outside bits, a set bit is followed by
- * a clear one unless all are equal: one rule per outside bit. With all of
- * them set, two more rules refuse bit 3 or bit 17 clear. */
 /* TIOCSTI pushes characters into a terminal's input queue: the caller's
  * terminal, which the container shares, would read them as typed once the
  * container has exited (bubblewrap's CVE-2017-5226). No capability guards
@@ -205,11 +191,25 @@ deny_terminal_injection(scmp_filter_ctx filter)
 	add_rule(filter, EPERM, syscall_number("ioctl"), "ioctl", &condition);
 }
 
+/* personality(2) with Docker's five values only: 0 (PER_LINUX), 8
+ * (PER_LINUX32), 0x20000 (UNAME26), 0x20008, and 0xffffffff, which only
+ * asks. Other flags weaken the next exec: ADDR_NO_RANDOMIZE turns off
+ * address randomisation, READ_IMPLIES_EXEC makes data executable,
+ * MMAP_PAGE_ZERO maps page 0 (CVE-2009-1895).
+ *
+ * "Anything else" is five "!=" on one argument, but libseccomp 2.5.4 takes
+ * one comparison per argument in a rule (EINVAL) and no ALLOW rule in a
+ * filter that allows by default (EACCES): rules can only be or-ed. So it is
+ * written bit by bit, on the low 32 bits the kernel reads (an unsigned int).
+ * A value is refused when a bit outside 0x20008 is set and some bit is
+ * clear. Round the circle of the 30 outside bits, a set bit is followed by
+ * a clear one unless all are equal: one rule per outside bit. With all of
+ * them set, two more rules refuse bit 3 or bit 17 clear. */
 static void
 deny_other_personalities(scmp_filter_ctx filter)
 {
 	const uint32_t allowed_bits[] = { PER_LINUX32, UNAME26 };
-	uint32_t outside[32];
+	uint32_t outside[32] = { 0 };
 	unsigned count = 0;
 	int number = syscall_number("personality");
 

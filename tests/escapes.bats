@@ -13,7 +13,6 @@
 
 load helpers
 
-TEST_SKEL=$PROJECT/build/test-skel
 
 setup() {
 	require_root

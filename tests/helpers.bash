@@ -12,6 +12,9 @@ PROJECT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # Where the step binaries are: the checkout, or a variant (make test-asan).
 STEPS=${STEPS:-$PROJECT}
 SKEL=${SKEL:-$PROJECT/skelfs}
+# The skeleton with the test programs (make test-skel); make test-asan passes
+# a copy that also holds the sanitized steps' libraries.
+TEST_SKEL=${TEST_SKEL:-$PROJECT/build/test-skel}
 
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: the steps create namespaces, mounts and cgroups"

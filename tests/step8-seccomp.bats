@@ -10,7 +10,6 @@
 
 load helpers
 
-TEST_SKEL=$PROJECT/build/test-skel
 
 # Every call the filter refuses with EPERM, as syscall-probe names them.
 DENIED=(mount umount2 pivot_root unshare setns

@@ -32,7 +32,8 @@ in_usr() { # /bin/ls -> /usr/bin/ls
 }
 
 copy_file() { # copy_file HOSTPATH: the file (not a link to it), at its /usr path
-	local target="$skel$(in_usr "$1")"
+	local target
+	target="$skel$(in_usr "$1")"
 	mkdir -p "$(dirname "$target")"
 	cp -L --preserve=mode "$1" "$target"
 }

@@ -1,0 +1,75 @@
+/* fuzz_options: the whole option parser on a fuzzed argv.
+ *
+ * The input's first byte picks the step that parses (0 to 8, as
+ * step_number), the rest is split on NUL bytes into argv[1..]. Properties:
+ * parse_options() returns one of its three results; on success every value
+ * is in the range its option documents and COMMAND lies within argv; on bad
+ * input the message fits step_init()'s buffer uncut (every value in it is
+ * printed with a precision). getopt_long's state is reset by parse_options()
+ * itself (optind = 0), so every input is parsed from the start. */
+#define _GNU_SOURCE
+#include <getopt.h>
+
+#include "fuzz.h"
+
+enum { MAX_ARGS = 64 };
+
+static void
+check_options(const struct options *o, char **argv, int argc)
+{
+	const char *text = argv[1] != NULL ? argv[1] : "";
+
+	require(o->until >= 1 && o->until <= LAST_STEP && o->until >= step_number, text);
+	require(valid_hostname(o->hostname), text);
+	require(o->skel == NULL || (o->skel[0] != '\0' && strlen(o->skel) < 4096), text);
+	require(o->rootfs_size >= 1 << 20, text);
+	require(o->memory >= 6 << 20, text);
+	require(o->cpus_milli == 0 || o->cpus_milli >= 10, text);
+	require(o->pids >= 1 && o->pids <= 4194304, text);
+	require(o->stop_timeout <= 3600, text);
+	require(o->host_ip.prefix_length == o->ip.prefix_length, text);
+	require(o->host_ip.address.s_addr != o->ip.address.s_addr, text);
+	require(o->command >= argv + 1 && o->command <= argv + argc, text);
+	for (char **word = o->command; *word != NULL; word++)
+		require(strlen(*word) <= 4096, text);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *argv[MAX_ARGS + 2], error[256], program[] = "step1";
+	struct options options;
+	int argc = 0;
+
+	if (size < 1)
+		return 0;
+	step_number = data[0] % (LAST_STEP + 1);
+	char *text = malloc(size); /* the rest, NUL-terminated */
+	if (text == NULL)
+		abort();
+	memcpy(text, data + 1, size - 1);
+	text[size - 1] = '\0';
+
+	argv[argc++] = program;
+	for (char *word = text; word < text + size - 1 && argc <= MAX_ARGS;
+	     word += strlen(word) + 1)
+		argv[argc++] = word;
+	argv[argc] = NULL;
+
+	memset(error, 'x', sizeof(error));
+	switch (parse_options(argc, argv, &options, error, sizeof(error))) {
+	case OPTIONS_OK:
+		check_options(&options, argv, argc);
+		break;
+	case OPTIONS_HELP:
+		break;
+	case OPTIONS_BAD_INPUT:
+		require(memchr(error, '\0', sizeof(error)) != NULL, argv[argc - 1]);
+		require(error[0] != '\0' && strlen(error) < sizeof(error) - 1, error);
+		break;
+	default:
+		require(!"parse_options() returned a result it does not document", argv[argc - 1]);
+	}
+	free(text);
+	return 0;
+}

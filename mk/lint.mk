@@ -1,0 +1,52 @@
+# lint.mk: static checks, all of which must come out clean.
+#
+#   sudo make deps-lint   clang-tidy, cppcheck, shellcheck, clang (and its
+#                         sanitizer runtimes for make fuzz), from Debian
+#   make lint             cppcheck and clang-tidy over every C file,
+#                         shellcheck over the shell scripts and the tests
+#
+# clang-tidy's checks, and why some are off, are in .clang-tidy.
+
+DEB_LINT := clang clang-tidy cppcheck shellcheck libclang-rt-14-dev
+LINT_C := $(sort $(wildcard common/*.c step[1-8]-*/*.c fuzz/*.c bench/*.c))
+LINT_C_DIRS := common $(wildcard step[1-8]-*) fuzz $(wildcard bench/*.c)
+LINT_CFLAGS := -std=c11 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LINT_SHELL := $(wildcard tools/*.sh tools/vm/* .ci/run bench/*.sh bench/*/*.sh tests/*.bash)
+LINT_BATS := $(wildcard tests/*.bats)
+# The tests' own false alarms, for bats files only: SC2154, variables that
+# bats' `run` assigns (status, output, lines, stderr, stderr_lines); SC2034,
+# variables set in a test and read by helpers.bash (HOST_STATE_BEFORE);
+# SC2016, single-quoted `sh -c '... $x'` scripts that expand inside the
+# container, on purpose; SC2030/SC2031, each @test is a subshell by design.
+LINT_BATS_EXCLUDE := SC2154,SC2034,SC2016,SC2030,SC2031
+
+.PHONY: lint lint-cppcheck lint-tidy lint-shell lint-bats deps-lint
+# Separate targets, so that `make -k lint` reports every tool's findings.
+lint: lint-cppcheck lint-tidy lint-shell lint-bats
+
+# missingIncludeSystem (.cppcheck-suppressions): cppcheck is not given the
+# system's include paths, on purpose (it would check glibc, not our code).
+lint-cppcheck:
+	cppcheck --quiet --std=c11 --enable=warning,style,performance,portability \
+		--inline-suppr --suppressions-list=.cppcheck-suppressions --error-exitcode=1 \
+		-D_GNU_SOURCE $(LINT_C_DIRS)
+
+lint-tidy:
+	@failed=0; for file in $(LINT_C); do \
+		clang-tidy --quiet $$file -- $(LINT_CFLAGS) 2>/dev/null || failed=1; \
+	done; exit $$failed
+
+lint-shell:
+	shellcheck $(LINT_SHELL)
+
+lint-bats:
+	shellcheck -s bash -e $(LINT_BATS_EXCLUDE) $(LINT_BATS)
+
+deps-lint:
+	@missing=$$(for p in $(DEB_LINT); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
