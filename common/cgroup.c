@@ -192,13 +192,13 @@ void
 cgroup_report_and_remove(int root_fd, const char *name, const struct options *options,
 			 bool killed)
 {
-	char limit[32];
-
 	/* The kernel kills the largest process of the cgroup: the container's
 	 * PID 1 (which ends the container) or one of its children. */
-	if (oom_kills(root_fd, name) > 0)
+	if (oom_kills(root_fd, name) > 0) {
+		char limit[32];
 		fprintf(stderr, "step7-cgroup: %s: out of memory (limit %s)\n",
 			killed ? "container killed" : "a process in the container was killed",
 			format_size(options->memory, limit, sizeof(limit)));
+	}
 	for_each_hierarchy(root_fd, remove_container_in, (void *)name);
 }

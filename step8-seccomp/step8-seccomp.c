@@ -185,7 +185,7 @@ deny_namespace_clones(scmp_filter_ctx filter)
 static void
 deny_terminal_injection(scmp_filter_ctx filter)
 {
-	struct scmp_arg_cmp condition = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI);
+	struct scmp_arg_cmp condition = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, TIOCSTI);
 
 	narrate("deny ioctl with TIOCSTI: EPERM");
 	add_rule(filter, EPERM, syscall_number("ioctl"), "ioctl", &condition);

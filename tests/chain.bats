@@ -408,7 +408,7 @@ link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }
 @test "chain: ./step3 runs the rest of the chain to step8" {
 	run_step 3 sh -c 'hostname; echo $$; cat /etc/passwd'
 	assert_success
-	assert_line "$(cat "$SKEL/etc/passwd" | head -1)"
+	assert_line "$(head -1 "$SKEL/etc/passwd")"
 }
 
 # --- several containers at once -------------------------------------------------------------

@@ -91,7 +91,7 @@ lines_without() { printf '%s\n' "${lines[@]}" | grep -v ": $1\$" || true; }
 @test "step8-seccomp: ordinary work runs: ls, ps, ping" {
 	run_chain sh -c 'ls / >/dev/null && ps -e >/dev/null && ping -c1 -W2 192.168.47.11 >/dev/null && echo done'
 	assert_success
-	assert_output done
+	assert_output "done"
 }
 
 @test "step8-seccomp: unshare of a user namespace fails" {
