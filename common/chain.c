@@ -43,14 +43,23 @@ chain_started_here(void)
 	return started_here;
 }
 
+/* One line on stderr in one write(2): the supervisor and the container
+ * write at the same time, and their lines must not mix. */
 static void
-vreport(const char *format, va_list arguments, int saved_errno)
+vreport(const char *label, const char *format, va_list arguments, int saved_errno)
 {
-	fprintf(stderr, "%s: ", step_name);
-	vfprintf(stderr, format, arguments);
-	if (saved_errno != 0)
-		fprintf(stderr, ": %s", strerror(saved_errno));
-	fputc('\n', stderr);
+	char line[1024];
+	int length = snprintf(line, sizeof(line), "%s: %s", step_name, label);
+
+	length += vsnprintf(line + length, sizeof(line) - (size_t)length, format, arguments);
+	if (saved_errno != 0 && length < (int)sizeof(line))
+		length += snprintf(line + length, sizeof(line) - (size_t)length, ": %s",
+				   strerror(saved_errno));
+	if (length >= (int)sizeof(line) - 1)
+		length = (int)sizeof(line) - 2; /* cut, but still one line */
+	line[length++] = '\n';
+	/* Nothing useful is left to do if stderr cannot be written. */
+	(void)!write(STDERR_FILENO, line, (size_t)length);
 }
 
 void
@@ -59,7 +68,7 @@ die(const char *format, ...)
 	va_list arguments;
 
 	va_start(arguments, format);
-	vreport(format, arguments, 0);
+	vreport("", format, arguments, 0);
 	va_end(arguments);
 	exit(EXIT_SETUP_FAILED);
 }
@@ -71,7 +80,7 @@ die_errno(const char *format, ...)
 	va_list arguments;
 
 	va_start(arguments, format);
-	vreport(format, arguments, saved_errno);
+	vreport("", format, arguments, saved_errno);
 	va_end(arguments);
 	exit(EXIT_SETUP_FAILED);
 }
@@ -82,7 +91,7 @@ die_with_status(int status, const char *format, ...)
 	va_list arguments;
 
 	va_start(arguments, format);
-	vreport(format, arguments, 0);
+	vreport("", format, arguments, 0);
 	va_end(arguments);
 	exit(status);
 }
@@ -94,7 +103,7 @@ warn_errno(const char *format, ...)
 	va_list arguments;
 
 	va_start(arguments, format);
-	vreport(format, arguments, saved_errno);
+	vreport("", format, arguments, saved_errno);
 	va_end(arguments);
 	errno = saved_errno;
 }
@@ -104,11 +113,9 @@ hint(const char *format, ...)
 {
 	va_list arguments;
 
-	fprintf(stderr, "%s: hint: ", step_name);
 	va_start(arguments, format);
-	vfprintf(stderr, format, arguments);
+	vreport("hint: ", format, arguments, 0);
 	va_end(arguments);
-	fputc('\n', stderr);
 }
 
 void
@@ -118,11 +125,9 @@ narrate(const char *format, ...)
 
 	if (!verbose)
 		return;
-	fprintf(stderr, "%s: ", step_name);
 	va_start(arguments, format);
-	vfprintf(stderr, format, arguments);
+	vreport("", format, arguments, 0);
 	va_end(arguments);
-	fputc('\n', stderr);
 }
 
 #ifdef FAULT_INJECTION
