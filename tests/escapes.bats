@@ -388,7 +388,8 @@ root_disk() {
 # stays open (script sends EOF to the terminal when it ends) but holds no
 # bats descriptor.
 in_terminal() {
-	run script -qec "$1" /dev/null < <(exec 3>&-; sleep 5)
+	# script(1) runs SCRIPT with $SHELL, or /bin/sh, which may lack read -t.
+	SHELL=/bin/bash run script -qec "$1" /dev/null < <(exec 3>&-; sleep 5)
 	output=${output//$'\r'/}
 	mapfile -t lines <<<"$output"
 }
