@@ -1,16 +1,18 @@
 # bench.mk: how long the chain takes to start, and where the time goes.
 #
-#   sudo make deps-bench   hyperfine, crun, runc, rsync (Debian packages)
+#   sudo make deps-bench   hyperfine, crun, runc, rsync, strace (Debian packages)
 #   sudo make bench        time the chain, its prefixes and the others;
 #                          writes bench/RESULTS.md and bench/layers.svg
 #   make bench-clean       remove bench/.work (cached skeletons, bundles)
 #
-# BENCH_RUNS and BENCH_WARMUP set hyperfine's --runs and --warmup.
+# BENCH_RUNS runs per command (in BENCH_ROUNDS rounds), BENCH_WARMUP warm-up
+# runs before each round. See bench/README.md.
 
-DEB_BENCH := hyperfine crun runc rsync util-linux iproute2 python3
+DEB_BENCH := hyperfine crun runc rsync strace util-linux iproute2 python3
 BENCH_WORK := bench/.work
 BENCH_RUNS ?= 30
 BENCH_WARMUP ?= 5
+BENCH_ROUNDS ?= 3
 
 .PHONY: bench deps-bench bench-clean
 deps-bench:
@@ -27,7 +29,8 @@ $(BENCH_WORK)/floor: bench/floor.c
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
 
 bench: deps-bench all $(BENCH_WORK)/floor
-	BENCH_RUNS=$(BENCH_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) bash bench/bench.sh
+	BENCH_RUNS=$(BENCH_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) BENCH_ROUNDS=$(BENCH_ROUNDS) \
+		bash bench/bench.sh
 
 bench-clean:
 	rm -rf $(BENCH_WORK)
