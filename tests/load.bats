@@ -24,11 +24,12 @@ load helpers
 @test "load: 10 containers at once get 10 different veth pairs and subnets" {
 	local i pids=()
 	for i in $(seq 10); do
-		"$STEPS/step1" sh -c 'ip -o -4 addr show | grep mybr | cut -d" " -f2,7' \
+		"$STEPS/step1" sh -c 'ip -o -4 addr show | grep mybr | tr -s " " | cut -d" " -f2,4' \
 			>"$BATS_TEST_TMPDIR/$i.out" 2>&1 &
 		pids+=($!)
 	done
-	for i in "${pids[@]}"; do wait "$i"; done
+	for i in "${pids[@]}"; do wait "$i" || fail "a container failed: $(cat "$BATS_TEST_TMPDIR"/*.out)"; done
+	cat "$BATS_TEST_TMPDIR"/*.out # shown when the test fails
 	run sh -c "cat '$BATS_TEST_TMPDIR'/*.out | sort -u | wc -l"
 	assert_output 10
 	run sh -c "cat '$BATS_TEST_TMPDIR'/*.out | cut -d' ' -f2 | cut -d. -f3 | sort -u | wc -l"
