@@ -14,7 +14,8 @@ setup() {
 
 # The host's pid of the container process whose command line is
 # "sh -c ...$MARK" (the steps' own command lines start with their names).
-container_pid() { pgrep -f "^sh -c .*$MARK"; }
+# The oldest match: sh forks before it execs sleep, and the fork matches too.
+container_pid() { pgrep -o -f "^sh -c .*$MARK"; }
 container_runs() { container_pid >/dev/null; }
 container_gone() { ! container_runs; }
 
