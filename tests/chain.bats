@@ -10,7 +10,7 @@ setup() {
 	MARK=bats-chain-$$-$BATS_TEST_NUMBER-$RANDOM
 }
 
-container_pid() { pgrep -f "^sh -c .*$MARK"; }
+container_pid() { pgrep -o -f "^sh -c .*$MARK"; } # the oldest: not a fork of it
 container_runs() { container_pid >/dev/null; }
 container_gone() { ! container_runs; }
 link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }

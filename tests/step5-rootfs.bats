@@ -200,7 +200,7 @@ make_test_skeleton() {
 	start_container --until 5 sh -c "sleep 100; : $MARK"
 	wait_until 10 process_exists "^sh -c .*$MARK"
 	local pid
-	pid=$(pgrep -f "^sh -c .*$MARK")
+	pid=$(pgrep -o -f "^sh -c .*$MARK")
 	assert_equal "$(cat "/proc/$pid/root/etc/passwd")" "$(cat "$SKEL/etc/passwd")"
 	refute [ -e "/proc/$pid/root$BATS_TEST_TMPDIR" ]
 }
