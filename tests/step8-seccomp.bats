@@ -20,9 +20,10 @@ DENIED=(mount umount2 pivot_root unshare setns
 	open_by_handle_at name_to_handle_at bpf perf_event_open userfaultfd lookup_dcookie
 	personality getpid-i386 getpid-x32)
 
-# The capabilities the kernel checks before the arguments in those calls.
+# The capabilities the kernel checks before the arguments in those calls
+# (open_by_handle_at checks CAP_DAC_READ_SEARCH first on kernels before 6.10).
 PROBE_CAPS=(--cap-add SYS_ADMIN --cap-add SYS_BOOT --cap-add SYS_MODULE --cap-add SYS_PACCT
-	--cap-add SYSLOG --cap-add SYS_TTY_CONFIG)
+	--cap-add SYSLOG --cap-add SYS_TTY_CONFIG --cap-add DAC_READ_SEARCH)
 
 setup() {
 	require_root
