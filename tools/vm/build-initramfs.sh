@@ -5,8 +5,9 @@
 #     shared libraries (ldd), at their /usr paths (merged /usr);
 #   - the kernel modules named (and what they depend on) from KERNELDIR, the
 #     tree fetch-kernel.sh unpacked;
-#   - the project's steps, skelfs/, tests/ and build/test-skel/ (if made), at
-#     the same absolute path PROJECT as on the host;
+#   - the project's files that VM_PROJECT_FILES names (the steps, skelfs/,
+#     tests/, build/test-skel/, build-faults/...), at the same absolute path
+#     PROJECT as on the host;
 #   - tools/vm/init as /init.
 # The staging directory OUT.d is kept for a look (it is under .cache/vm/).
 set -euo pipefail
@@ -33,9 +34,9 @@ chmod 0700 "$root/root"
 # Whole packages: everything bats and the tests may call, generously. The
 # tests grow while this list does not, so the tests' own words are added
 # below too.
-PACKAGES=(bash coreutils grep sed mawk gawk findutils diffutils util-linux mount
+PACKAGES=(bash coreutils grep sed mawk findutils diffutils util-linux mount
 	procps psmisc iproute2 iputils-ping kmod libcap2-bin bats bats-support
-	bats-assert gzip tar)
+	bats-assert gzip tar libpam-modules libpam-modules-bin libpam-runtime)
 # Commands the tests and helpers use today, by name, wherever they come from.
 TOOLS=(bash sh awk sed grep find xargs sort uniq cut tr head tail wc diff cmp
 	stat readlink realpath mktemp flock ip ping pgrep pkill ps kill unshare
@@ -73,12 +74,21 @@ for tool in "${TOOLS[@]}"; do
 	path=$(type -P "$tool") || fail "$tool not found on the host (make deps-vm installs what the VM needs)"
 	add "$path"
 done
-# Every word of the tests that names a program on the host, so that a test
-# added tomorrow finds its tool in the guest.
+# Every word of the tests that names a small program on the host, so that a
+# test added tomorrow finds its tool in the guest. Words are also prose
+# ("node", "systemd"): big programs and systemd's are left out, and named.
+skipped=()
 while read -r word; do
-	path=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin type -P "$word" 2>/dev/null) && add "$path"
+	path=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin type -P "$word" 2>/dev/null) || continue
+	real=$(readlink -f "$path")
+	if [ "$(stat -c %s "$real")" -gt $((2 * 1024 * 1024)) ] || [[ $real == *systemd* || $real == */systemctl ]]; then
+		[ -n "${files[$path]:-}" ] || skipped+=("$word")
+		continue
+	fi
+	add "$path"
 done < <(cat "$project"/tests/*.bats "$project"/tests/*.bash 2>/dev/null |
 	grep -oE '[A-Za-z_][A-Za-z0-9_.+-]*' | sort -u)
+[ ${#skipped[@]} -eq 0 ] || echo "build-initramfs: words of the tests not taken as tools: ${skipped[*]}" >&2
 
 # The shared libraries of everything executable, and the loader.
 declare -A libraries=()
@@ -118,16 +128,23 @@ done
 cp "$tree/$module_dir"/modules.{order,builtin,builtin.modinfo} "$root/usr/$module_dir/"
 depmod -b "$root" "$version"
 
-# The project at the same path as on the host.
+# The project at the same path as on the host: its sources (tests read them:
+# the parser's options, the steps' directories), as git lists them without
+# what .gitignore hides, and the built files VM_PROJECT_FILES names
+# (relative to it), those that exist, without object files.
 mkdir -p "$root$project"
-for step in "$project"/step[1-8]; do
-	[ -x "$step" ] && cp -a "$step" "$root$project/"
+present=()
+while IFS= read -r -d '' name; do
+	[ -e "$project/$name" ] && present+=("$name")
+done < <(git -c safe.directory="$project" -C "$project" ls-files -z -co --exclude-standard 2>/dev/null || true)
+sources=${#present[@]}
+[ "$sources" -gt 0 ] || echo "build-initramfs: no git checkout: only VM_PROJECT_FILES go into the guest" >&2
+for name in ${VM_PROJECT_FILES:-step1 step2 step3 step4 step5 step6 step7 step8 skelfs tests}; do
+	name=${name#./}
+	[ -e "$project/$name" ] && present+=("$name")
 done
-cp -a "$project/skelfs" "$project/tests" "$root$project/"
-if [ -d "$project/build/test-skel" ]; then
-	mkdir -p "$root$project/build"
-	cp -a "$project/build/test-skel" "$root$project/build/"
-fi
+tar -C "$project" --exclude=obj --exclude='*.o' -cf - "${present[@]}" | tar -C "$root$project" -xf -
+echo "build-initramfs: from $project: $sources source files, ${present[*]:$sources} ($(du -sh "$root$project" | cut -f1))"
 
 cat >"$root/etc/test-vm.conf" <<EOF
 PROJECT=$project
@@ -142,6 +159,14 @@ root:x:0:
 tty:x:5:
 nogroup:x:65534:
 EOF
+# No password anywhere: root's su needs none (pam_rootok), and a locked
+# entry for each user keeps pam_unix's account check content.
+printf 'root:*:20000:0:99999:7:::\nnobody:*:20000:0:99999:7:::\n' >"$root/etc/shadow"
+chmod 0640 "$root/etc/shadow"
+# su and runuser read PAM's configuration; the common-* files are made by
+# pam-auth-update, not shipped, so they come from the host's /etc.
+cp -a /etc/pam.d /etc/security "$root/etc/" 2>/dev/null || true
+[ -f /etc/login.defs ] && cp /etc/login.defs "$root/etc/"
 echo test-vm >"$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\ttest-vm\n::1\tlocalhost\n' >"$root/etc/hosts"
 ln -sf /proc/self/mounts "$root/etc/mtab"

@@ -1,0 +1,73 @@
+# make test-vm: the bats suite inside a VM whose kernel mounts only cgroup v2
+# (Debian's cloud kernel under qemu, TCG when there is no KVM), with the same
+# binaries, printing the TAP output here and failing when the suite fails.
+#
+#   sudo make test-vm                             the whole suite
+#   sudo make test-vm VM_TESTS=tests/step1-uts.bats   some files
+#   make deps-vm                                  qemu, cpio, zstd, kmod, the kernel
+#   make clean-vm                                 forget the cache (.cache/vm/)
+#
+# VM_TIMEOUT (s, default 2400), VM_MEM (1G), VM_SMP (2) reach tools/vm/run.sh.
+
+VM_DIR := .cache/vm
+VM_KERNEL_PACKAGE ?= linux-image-cloud-amd64
+# Modules the steps need that the cloud kernel does not build in: step3's
+# veth pair, step5's overlay. Their dependencies come along (modules.dep).
+VM_MODULES ?= veth overlay
+VM_TESTS ?=
+# What of the project goes into the guest, at the same path; what does not
+# exist is left out. Object files (obj/, *.o) never go.
+VM_PROJECT_FILES ?= $(STEPS) skelfs tests $(BUILD)/test-skel build-faults
+DEB_VM := qemu-system-x86 cpio zstd kmod
+
+VM_KERNEL := $(VM_DIR)/kernel/version
+VM_INITRAMFS := $(VM_DIR)/initramfs.img
+VM_CONFIG := $(VM_DIR)/config
+# Everything that goes into the guest's root: a change to any rebuilds it.
+# Directories are listed too, so that a removed file counts as a change
+# (as dir/., since a bare "skelfs" is also a phony target).
+VM_INPUTS = $(VM_KERNEL) mk/vm.mk tools/vm/build-initramfs.sh tools/vm/init \
+	$(wildcard $(VM_CONFIG)) \
+	$(wildcard $(shell git -c safe.directory=$(CURDIR) ls-files -co --exclude-standard 2>/dev/null)) \
+	$(shell find $(VM_PROJECT_FILES) -name obj -prune -o -type d -printf '%p/.\n' \
+		-o ! -type l ! -name '*.o' -print 2>/dev/null)
+
+.PHONY: deps-vm test-vm vm-image clean-vm
+
+deps-vm:
+	@missing=$$(for p in $(DEB_VM); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+			|| { echo "deps-vm: could not install $$missing" >&2; exit 1; }; \
+	fi
+	@$(MAKE) --no-print-directory $(VM_KERNEL)
+
+$(VM_KERNEL): tools/vm/fetch-kernel.sh
+	bash tools/vm/fetch-kernel.sh $(VM_DIR)/kernel $(VM_KERNEL_PACKAGE)
+
+vm-image: $(VM_INITRAMFS)
+$(VM_INITRAMFS): $(VM_INPUTS)
+	VM_PROJECT_FILES='$(VM_PROJECT_FILES)' \
+		bash tools/vm/build-initramfs.sh $@ $(VM_DIR)/kernel $(CURDIR) $(VM_MODULES)
+
+# First what `make test` builds before it runs bats (all, and whatever the
+# mk/*.mk files add to test's prerequisites: test-skel, faults...), read
+# from make's own database so that a new one comes along; deps is done.
+# Then the initramfs, in a make of its own, so that its prerequisites are
+# listed once they exist; VM_CONFIG changes with the variables that shape it.
+test-vm: deps deps-vm
+	@prereqs=$$($(MAKE) --no-print-directory -pRrq all 2>/dev/null | sed -n 's/^test: *//p' | head -1); \
+	targets="all $$(echo $$prereqs | tr ' ' '\n' | grep -vx deps | tr '\n' ' ')"; \
+	echo "test-vm: make $$targets"; \
+	$(MAKE) --no-print-directory $$targets
+	@mkdir -p $(VM_DIR)
+	@echo 'modules: $(VM_MODULES); files: $(VM_PROJECT_FILES)' >$(VM_CONFIG).new
+	@cmp -s $(VM_CONFIG).new $(VM_CONFIG) && rm $(VM_CONFIG).new || mv $(VM_CONFIG).new $(VM_CONFIG)
+	$(MAKE) --no-print-directory vm-image
+	bash tools/vm/run.sh $(VM_DIR)/kernel $(VM_INITRAMFS) $(VM_DIR)/test-vm.log $(VM_TESTS)
+
+clean-vm:
+	rm -rf $(VM_DIR)

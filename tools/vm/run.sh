@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# run.sh KERNELDIR INITRAMFS LOG [TEST...]: boot the test VM under qemu, show
+# its serial console (the suite's TAP output) here, and exit with the status
+# the guest's init printed as TEST-VM-EXIT=<n>. No marker is a failure: the
+# suite never passes by not running.
+#
+# VM_TIMEOUT (seconds, default 2400) kills a hung guest; VM_MEM and VM_SMP
+# size it. KVM is used when it works (VM_ACCEL=auto), TCG otherwise.
+set -uo pipefail
+
+kernel=$1
+initramfs=$2
+log=$3
+shift 3
+fail() { echo "test-vm: $*" >&2; exit 1; }
+
+qemu=$(command -v qemu-system-x86_64) || fail "qemu-system-x86_64 not found (make deps-vm installs qemu-system-x86)"
+[ -s "$kernel/vmlinuz" ] || fail "no kernel in $kernel (make deps-vm fetches it)"
+[ -s "$initramfs" ] || fail "no $initramfs"
+timeout=${VM_TIMEOUT:-2400}
+
+# KVM when it works: a /dev/kvm can be there and still refuse a vCPU (nested
+# virtualisation that rejects MSRs makes qemu abort at once), so a paused
+# qemu that is still alive after a second is the test. VM_ACCEL=tcg or kvm
+# forces one.
+kvm_works() {
+	[ -w /dev/kvm ] || return 1
+	local status
+	# In a subshell whose stderr is /dev/null, so that bash's "Aborted"
+	# about a failing qemu goes there too.
+	status=$({
+		timeout 1 "$qemu" -accel kvm -cpu host -m 64M -nodefaults -no-user-config \
+			-display none -S </dev/null >/dev/null 2>&1
+		echo $?
+	} 2>/dev/null)
+	[ "$status" -eq 124 ]
+}
+# shellcheck disable=SC2054 # the commas are qemu's
+tcg=(-accel tcg,thread=multi -cpu max)
+case ${VM_ACCEL:-auto} in
+kvm) accel=(-accel kvm -cpu host) ;;
+tcg) accel=("${tcg[@]}") ;;
+auto) if kvm_works; then accel=(-accel kvm -cpu host); else accel=("${tcg[@]}"); fi ;;
+*) fail "VM_ACCEL=$VM_ACCEL: kvm, tcg or auto" ;;
+esac
+append="console=ttyS0 quiet panic=-1 rdinit=/init"
+if [ $# -gt 0 ]; then
+	append+=" test_vm.tests=$(IFS=,; echo "$*")"
+fi
+
+echo "test-vm: $(cat "$kernel/version"), ${accel[1]%%,*}, $(du -h "$initramfs" | cut -f1) initramfs, timeout ${timeout}s"
+start=$(date +%s)
+# -serial stdio with stdin from /dev/null: the console is output only, and
+# the host's terminal is left alone. sed -u drops the serial line's \r as
+# each line arrives.
+timeout -k 10 "$timeout" "$qemu" "${accel[@]}" \
+	-m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
+	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
+	-kernel "$kernel/vmlinuz" -initrd "$initramfs" -append "$append" \
+	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$log"
+qemu_status=${PIPESTATUS[0]}
+elapsed=$(($(date +%s) - start))
+
+if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
+	fail "the guest did not finish within ${timeout}s and was killed (VM_TIMEOUT=$timeout); log in $log"
+fi
+status=$(sed -n 's/^TEST-VM-EXIT=\([0-9]*\)$/\1/p' "$log" | tail -1)
+[ -n "$status" ] ||
+	fail "the guest stopped after ${elapsed}s without reporting the suite's status (qemu exit $qemu_status); log in $log"
+echo "test-vm: the suite exited $status in the VM (${elapsed}s in all)"
+exit "$status"
