@@ -26,7 +26,9 @@ die() { say "$*"; exit 1; }
 for tool in hyperfine rsync python3 strace; do
 	command -v "$tool" >/dev/null || die "$tool is missing (sudo make deps-bench)"
 done
-[ -x ./step1 ] && [ -x "$WORK/floor" ] || die "build first: make all $WORK/floor"
+if [ ! -x ./step1 ] || [ ! -x "$WORK/floor" ]; then
+	die "build first: make all $WORK/floor"
+fi
 
 # --- The host as we found it ------------------------------------------------
 # Other containers (tests running at the same time) may add and remove veth
@@ -75,6 +77,7 @@ done
 # it then runs in a mount namespace of its own without the cgroup2 mount.
 crun_prefix=()
 if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+	# shellcheck disable=SC2016 # "$0" "$@" are the inner shell's
 	crun_prefix=(unshare -m sh -c 'umount /sys/fs/cgroup/unified && exec "$0" "$@"')
 	echo "hybrid" >"$RESULTS/crun-wrapped"
 fi
@@ -130,6 +133,7 @@ add floor "floor (clone + proc + exec)" "$WORK/floor" /bin/true
 add unshare "unshare -uipnm --fork --mount-proc" unshare -uipnm --fork --mount-proc /bin/true
 add talk "talk's scripts (bench/talk)" bash bench/talk/step1 /bin/true
 mkdir -p "$WORK/mnt" # empty; a tmpfs goes over it in a private mount namespace only
+# shellcheck disable=SC2016 # "$0" is the inner shell's
 add talk-rsync "talk's copy alone: rsync -a into a tmpfs" unshare -m sh -c \
 	'mount -t tmpfs -o size=50M none "$0" && rsync -a skelfs/ "$0"' "$WORK/mnt"
 for runtime in "${runtimes[@]}"; do

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,13 +132,20 @@ narrate(const char *format, ...)
 }
 
 #ifdef FAULT_INJECTION
+/* CHAIN_FAULT=<point> fails there as a kernel call would; <point>:kill
+ * dies there of SIGKILL, as when someone kills the chain midway. */
 void
 fault_point(const char *name)
 {
 	const char *fault = getenv("CHAIN_FAULT");
+	size_t length = strlen(name);
 
-	if (fault != NULL && strcmp(fault, name) == 0)
+	if (fault == NULL || strncmp(fault, name, length) != 0)
+		return;
+	if (fault[length] == '\0')
 		die("injected fault at %s", name);
+	if (strcmp(fault + length, ":kill") == 0)
+		kill(getpid(), SIGKILL);
 }
 #endif
 

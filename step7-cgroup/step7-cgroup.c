@@ -297,10 +297,12 @@ main(int argc, char **argv)
 			      handed_supervisor_pid());
 
 	create_cgroup(&cgroup);
+	fault_point("step7-created");
 	limit_memory(&cgroup, &options);
 	limit_cpu(&cgroup, &options);
 	limit_pids(&cgroup, &options);
 	join_cgroup(&cgroup);
+	fault_point("step7-joined");
 	close_cgroup_directory(cgroup.root_fd);
 	exec_next(&options);
 }

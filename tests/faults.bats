@@ -56,6 +56,43 @@ step_suffix() {
 	inject step5-pivot
 }
 
+@test "faults: step7-cgroup fails after creating the cgroup [step7-created]" {
+	inject step7-created
+}
+
+@test "faults: step7-cgroup fails inside its cgroup [step7-joined]" {
+	inject step7-joined
+}
+
+# kill_at POINT: the chain's process dies of SIGKILL at POINT, as if someone
+# killed it midway. In a PID namespace that process is PID 1, so the
+# supervisor reports 137; before one (step1), the caller sees the signal.
+kill_at() {
+	[ -x "$FAULTS/step1" ] || fail "no fault-injection build: run make faults"
+	CHAIN_FAULT=$1:kill run "$FAULTS/step1" true
+	assert_equal "$status" 137
+}
+
+@test "faults: SIGKILL midway in step3-net, after the veth pair [step3-veth:kill]" {
+	kill_at step3-veth
+}
+
+@test "faults: SIGKILL midway in step5-rootfs, after filling the root [step5-root:kill]" {
+	kill_at step5-root
+}
+
+@test "faults: SIGKILL midway in step5-rootfs, after pivot_root [step5-pivot:kill]" {
+	kill_at step5-pivot
+}
+
+@test "faults: SIGKILL midway in step7-cgroup, after creating the cgroup [step7-created:kill]" {
+	kill_at step7-created
+}
+
+@test "faults: SIGKILL midway in step7-cgroup, inside its cgroup [step7-joined:kill]" {
+	kill_at step7-joined
+}
+
 @test "faults: an unknown fault point changes nothing [control]" {
 	CHAIN_FAULT=nowhere run "$FAULTS/step1" true
 	assert_success

@@ -32,8 +32,11 @@ rm -rf "$dir/deb" "$dir/tree" "$dir/version" "$dir/vmlinuz"
 mkdir -p "$dir/deb"
 # apt-get download writes into the current directory. As root it warns that
 # _apt cannot write there and downloads unsandboxed: harmless here.
-(cd "$dir/deb" && apt-get download -q "$package" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-deb=$(ls "$dir"/deb/"$package"_*.deb 2>/dev/null | head -1)
+(
+	cd "$dir/deb" || exit 1
+	apt-get download -q "$package" 2>&1 | grep -v '^W: Download is performed unsandboxed'
+) || true
+deb=$(find "$dir/deb" -maxdepth 1 -name "${package}_*.deb" | head -1)
 [ -n "$deb" ] || fail "apt-get download $package failed"
 
 dpkg-deb -x "$deb" "$dir/tree"
