@@ -132,8 +132,9 @@ narrate(const char *format, ...)
 }
 
 #ifdef FAULT_INJECTION
-/* CHAIN_FAULT=<point> fails there as a kernel call would; <point>:kill
- * dies there of SIGKILL, as when someone kills the chain midway. */
+/* CHAIN_FAULT=<point> fails there as a kernel call would; <point>:pause
+ * stops there until killed, so that a test can kill the chain midway (a
+ * container's PID 1 cannot be killed from inside its own namespace). */
 void
 fault_point(const char *name)
 {
@@ -144,8 +145,8 @@ fault_point(const char *name)
 		return;
 	if (fault[length] == '\0')
 		die("injected fault at %s", name);
-	if (strcmp(fault + length, ":kill") == 0)
-		kill(getpid(), SIGKILL);
+	if (strcmp(fault + length, ":pause") == 0)
+		pause();
 }
 #endif
 

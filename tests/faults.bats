@@ -64,33 +64,42 @@ step_suffix() {
 	inject step7-joined
 }
 
-# kill_at POINT: the chain's process dies of SIGKILL at POINT, as if someone
-# killed it midway. In a PID namespace that process is PID 1, so the
-# supervisor reports 137; before one (step1), the caller sees the signal.
+# kill_at POINT STEP: the chain stops at POINT (CHAIN_FAULT=POINT:pause),
+# and the test kills it there from the host with SIGKILL, as someone could
+# midway. The process is the container's PID 1, so the supervisor reports
+# 137; teardown proves that nothing is left.
 kill_at() {
+	local pid midway
 	[ -x "$FAULTS/step1" ] || fail "no fault-injection build: run make faults"
-	CHAIN_FAULT=$1:kill run "$FAULTS/step1" true
+	# setsid: the chain's processes are in a session of their own (see start_step).
+	CHAIN_FAULT=$1:pause setsid "$FAULTS/step1" true </dev/null >/dev/null 2>&1 3>&- &
+	pid=$!
+	BACKGROUND_PIDS+=("$pid")
+	wait_until 10 pgrep -s "$pid" -x "$2" >/dev/null
+	midway=$(pgrep -s "$pid" -x "$2")
+	kill -KILL "$midway"
+	wait_for_exit "$pid" 10
 	assert_equal "$status" 137
 }
 
-@test "faults: SIGKILL midway in step3-net, after the veth pair [step3-veth:kill]" {
-	kill_at step3-veth
+@test "faults: SIGKILL midway in step3-net, after the veth pair [step3-veth]" {
+	kill_at step3-veth step3-net
 }
 
-@test "faults: SIGKILL midway in step5-rootfs, after filling the root [step5-root:kill]" {
-	kill_at step5-root
+@test "faults: SIGKILL midway in step5-rootfs, after filling the root [step5-root]" {
+	kill_at step5-root step5-rootfs
 }
 
-@test "faults: SIGKILL midway in step5-rootfs, after pivot_root [step5-pivot:kill]" {
-	kill_at step5-pivot
+@test "faults: SIGKILL midway in step5-rootfs, after pivot_root [step5-pivot]" {
+	kill_at step5-pivot step5-rootfs
 }
 
-@test "faults: SIGKILL midway in step7-cgroup, after creating the cgroup [step7-created:kill]" {
-	kill_at step7-created
+@test "faults: SIGKILL midway in step7-cgroup, after creating the cgroup [step7-created]" {
+	kill_at step7-created step7-cgroup
 }
 
-@test "faults: SIGKILL midway in step7-cgroup, inside its cgroup [step7-joined:kill]" {
-	kill_at step7-joined
+@test "faults: SIGKILL midway in step7-cgroup, inside its cgroup [step7-joined]" {
+	kill_at step7-joined step7-cgroup
 }
 
 @test "faults: an unknown fault point changes nothing [control]" {
