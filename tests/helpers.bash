@@ -152,9 +152,16 @@ stop_background_containers() {
 		wait "$pid" 2>/dev/null || true
 	done
 	# A supervisor killed with SIGKILL could not remove its container's
-	# cgroup: the next supervisor does (step7 run on its own is one).
-	if [ ${#BACKGROUND_PIDS[@]} -gt 0 ] && [ -n "$(our_cgroups)" ]; then
-		"$STEPS/step7" true >/dev/null 2>&1 || true
+	# cgroup: the next supervisor does (step7 run on its own is one), once
+	# the container's last process is gone, which takes the kernel a moment.
+	if [ ${#BACKGROUND_PIDS[@]} -gt 0 ]; then
+		local before i
+		before=$(sed -n '/^== cgroups$/,/^== processes$/p' <<<"${HOST_STATE_BEFORE:-}" | grep -v '^==')
+		for ((i = 0; i < 100; i++)); do
+			[ "$(our_cgroups)" != "$before" ] || break
+			"$STEPS/step7" true >/dev/null 2>&1 || true
+			sleep 0.1
+		done
 	fi
 	BACKGROUND_PIDS=()
 }
