@@ -570,7 +570,7 @@ if budget and "until4" in R and "until5-overlay" in R:
               "the crun target also needs the cgroup's wait off the critical path, and the floor's target is "
               "out of reach for nine execs, a veth pair and a v1 cgroup join on this kernel.")
 md.append("")
-md.append("## Suggestions for the step code (not applied; the lead decides)\n")
+md.append("## Suggestions for the step code (not applied yet)\n")
 md.append("In order of the time they would save on this machine, from the figures above:\n")
 md.append("1. **step5: do not copy by default.** Make `--overlay` the default root (the copy stays as "
           "`--copy`, the talk's way): it saves the whole copy row above and the freeing of the tmpfs at exit, "
