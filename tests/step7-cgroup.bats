@@ -38,6 +38,15 @@ cgroup_exists() {
 	return 1
 }
 
+# cgroup_empty NAME: no process is left in the cgroup (in any hierarchy).
+cgroup_empty() {
+	local controller procs
+	for controller in memory pids cpu; do
+		procs="$(cgroup_dir "$controller" "$1")/cgroup.procs"
+		[ ! -s "$procs" ] || return 1
+	done
+}
+
 # start_container ARGS...: ./step1 ARGS sleep 30 in the background; sets
 # CONTAINER (the supervisor's pid) and NAME (its cgroup's name), and waits
 # until the container has joined its cgroup.
@@ -192,6 +201,9 @@ remove_stale_cgroup() {
 	wait "$CONTAINER" || true
 	CONTAINER=
 	cgroup_exists "$NAME" # no one removed it yet
+	# Its container dies with it (PR_SET_PDEATHSIG), a moment later: only
+	# then is it gone, and its cgroup empty and removable.
+	wait_until 10 cgroup_empty "$NAME"
 	run_chain --hostname s7next true
 	assert_success
 	run cgroup_exists "$NAME"
