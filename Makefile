@@ -63,13 +63,7 @@ skelfs/.populated: tools/make-skelfs.sh
 
 # Installs what is missing, says nothing when all is there.
 deps:
-	@missing=$$(for p in $(DEB_BUILD) $(DEB_RUN); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash tools/install-packages.sh $(DEB_BUILD) $(DEB_RUN)
 
 run: deps
 	$(MAKE) all

@@ -16,13 +16,7 @@ BENCH_ROUNDS ?= 3
 
 .PHONY: bench deps-bench bench-clean
 deps-bench:
-	@missing=$$(for p in $(DEB_BENCH); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash tools/install-packages.sh $(DEB_BENCH)
 
 $(BENCH_WORK)/floor: bench/floor.c
 	@mkdir -p $(dir $@)

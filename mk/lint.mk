@@ -43,10 +43,4 @@ lint-bats:
 	shellcheck -s bash -e $(LINT_BATS_EXCLUDE) $(LINT_BATS)
 
 deps-lint:
-	@missing=$$(for p in $(DEB_LINT); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@bash tools/install-packages.sh $(DEB_LINT)

@@ -35,14 +35,7 @@ VM_INPUTS = $(VM_KERNEL) mk/vm.mk tools/vm/build-initramfs.sh tools/vm/init \
 .PHONY: deps-vm test-vm vm-image clean-vm
 
 deps-vm:
-	@missing=$$(for p in $(DEB_VM); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-		echo "installing:" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
-			|| { echo "deps-vm: could not install $$missing" >&2; exit 1; }; \
-	fi
+	@bash tools/install-packages.sh $(DEB_VM)
 	@$(MAKE) --no-print-directory $(VM_KERNEL)
 
 $(VM_KERNEL): tools/vm/fetch-kernel.sh
