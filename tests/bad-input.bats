@@ -138,7 +138,12 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 }
 
 @test "bad-input: not root exits 2 with one line [su nobody]" {
-	run --separate-stderr su nobody -s /bin/sh -c "'$STEPS/step1' --until 3 true"
+	# nobody must reach the binary: the checkout may be in a directory only
+	# root can enter (mktemp -d makes 0700). A copy of step1 in this test's
+	# directory, made traversable, is enough: the check comes first.
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+	cp "$STEPS/step1" "$BATS_TEST_TMPDIR/step1"
+	run --separate-stderr su nobody -s /bin/sh -c "'$BATS_TEST_TMPDIR/step1' --until 3 true"
 	assert_failure 2
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "$stderr" '^step1-uts: .*root'
