@@ -23,11 +23,20 @@ load helpers
 
 @test "load: 10 containers at once get 10 different veth pairs and subnets" {
 	local i pids=()
+	# Names are unique among containers that run at the same time, so all
+	# ten must overlap: each one waits on a FIFO until the test has seen
+	# all ten addresses, then gets EOF when the test closes its end.
+	mkfifo "$BATS_TEST_TMPDIR/barrier"
+	exec 5<>"$BATS_TEST_TMPDIR/barrier"
 	for i in $(seq 10); do
-		"$STEPS/step1" sh -c 'ip -o -4 addr show | grep mybr | tr -s " " | cut -d" " -f2,4' \
-			>"$BATS_TEST_TMPDIR/$i.out" 2>&1 &
+		"$STEPS/step1" sh -c 'ip -o -4 addr show | grep mybr | tr -s " " | cut -d" " -f2,4; read -r _ || true' \
+			<"$BATS_TEST_TMPDIR/barrier" >"$BATS_TEST_TMPDIR/$i.out" 2>&1 5>&- &
 		pids+=($!)
 	done
+	for i in $(seq 10); do
+		wait_until 30 file_has_content "$BATS_TEST_TMPDIR/$i.out" || { exec 5>&-; fail "container $i said nothing"; }
+	done
+	exec 5>&-
 	for i in "${pids[@]}"; do wait "$i" || fail "a container failed: $(cat "$BATS_TEST_TMPDIR"/*.out)"; done
 	cat "$BATS_TEST_TMPDIR"/*.out # shown when the test fails
 	run sh -c "cat '$BATS_TEST_TMPDIR'/*.out | sort -u | wc -l"
