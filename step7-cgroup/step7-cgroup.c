@@ -254,7 +254,15 @@ limit_pids(const struct container_cgroup *cgroup, const struct options *options)
 
 /* "0" is the writing process itself. Whatever it forks from now on starts
  * in the cgroup: COMMAND and all its children. Memory charged before the
- * move stays charged where it was. */
+ * move stays charged where it was.
+ *
+ * v1: the tasks file, not cgroup.procs. cgroup.procs moves a whole thread
+ * group, so the kernel first holds every fork and exit on the host with a
+ * global lock whose write side waits for an RCU grace period (5-25 ms,
+ * bench/RESULTS.md). tasks moves one thread; when that thread is the writer
+ * itself the kernel skips the lock, and this process has only the one
+ * thread. v2 allows that only between threads of one domain
+ * (cgroup.threads), so v2 pays the grace period. */
 static void
 join_cgroup(const struct container_cgroup *cgroup)
 {
@@ -263,7 +271,7 @@ join_cgroup(const struct container_cgroup *cgroup)
 		return;
 	}
 	for (size_t i = 0; i < V1_CONTROLLERS; i++)
-		write_cgroup_file(cgroup, cgroup_v1_controllers[i], "cgroup.procs", "0", false);
+		write_cgroup_file(cgroup, cgroup_v1_controllers[i], "tasks", "0", false);
 }
 
 /* A descriptor to the host's cgroupfs would let COMMAND raise its own
