@@ -90,14 +90,34 @@ make_directory(const char *path, mode_t mode)
 
 /* The root is a tmpfs of --rootfs-size. nosuid and nodev: no set-user-ID
  * program and no device node made inside works there (CAP_MKNOD stays in
- * Docker's set, so the container can create nodes; they must not open). */
+ * Docker's set, so the container can create nodes; they must not open).
+ *
+ * huge=within_size lets tmpfs keep a file in pages larger than 4 KiB, as
+ * far as the file's size goes: the copy then allocates, charges and at exit
+ * frees a few hundred large pages instead of 4000 small ones, ~6 ms less
+ * (bench/RESULTS.md). Kernels built without transparent huge pages refuse
+ * the option with EINVAL: the same tmpfs without it will do. */
+static void
+mount_root_tmpfs(const struct options *options)
+{
+	char data[96];
+	unsigned long long size = options->rootfs_size;
+
+	snprintf(data, sizeof(data), "size=%llu,mode=0755,huge=within_size", size);
+	narrate("mount(\"tmpfs\", \"" NEW_ROOT "\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\")", data);
+	if (mount("tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, data) == 0)
+		return;
+	if (errno != EINVAL)
+		die_errno("mount(\"tmpfs\", \"" NEW_ROOT "\", \"tmpfs\", \"%s\")", data);
+	narrate("EINVAL: no huge pages in this kernel's tmpfs");
+	snprintf(data, sizeof(data), "size=%llu,mode=0755", size);
+	mount_tmpfs(NEW_ROOT, MS_NOSUID | MS_NODEV, data);
+}
+
 static void
 make_root_copy(const struct options *options, int skeleton)
 {
-	char data[64];
-
-	snprintf(data, sizeof(data), "size=%llu,mode=0755", (unsigned long long)options->rootfs_size);
-	mount_tmpfs(NEW_ROOT, MS_NOSUID | MS_NODEV, data);
+	mount_root_tmpfs(options);
 	int root = open(NEW_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root == -1)
 		die_errno("open(\"" NEW_ROOT "\")");
@@ -116,8 +136,7 @@ make_root_overlay(const struct options *options, int skeleton)
 {
 	char data[128];
 
-	snprintf(data, sizeof(data), "size=%llu,mode=0755", (unsigned long long)options->rootfs_size);
-	mount_tmpfs(NEW_ROOT, MS_NOSUID | MS_NODEV, data);
+	mount_root_tmpfs(options);
 	make_directory(NEW_ROOT "/upper", 0755);
 	make_directory(NEW_ROOT "/work", 0755);
 	make_directory(NEW_ROOT "/root", 0755);
