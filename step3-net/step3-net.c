@@ -27,6 +27,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -37,14 +38,16 @@
 /* Pairs are mybr0/mybr1, mybr2/mybr3, ...; pair k gets 192.168.(47+k).0/24. */
 #define MAX_PAIRS 100
 
+/* GROUPS: the multicast groups whose notifications the socket receives
+ * besides the answers to its own requests (0: none). */
 static struct mnl_socket *
-open_rtnetlink(const char *which)
+open_rtnetlink(const char *which, unsigned groups)
 {
 	narrate("socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE): %s", which);
 	struct mnl_socket *socket = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	if (socket == NULL)
 		die_errno("socket(AF_NETLINK, NETLINK_ROUTE) for %s", which);
-	if (mnl_socket_bind(socket, 0, MNL_SOCKET_AUTOPID) == -1)
+	if (mnl_socket_bind(socket, groups, MNL_SOCKET_AUTOPID) == -1)
 		die_errno("bind(netlink socket for %s)", which);
 	return socket;
 }
@@ -81,31 +84,83 @@ talk(struct mnl_socket *socket, struct nlmsghdr *request, mnl_cb_t callback, voi
 	return result == MNL_CB_ERROR ? -1 : 0;
 }
 
-static int
-remember_index(const struct nlmsghdr *reply, void *index)
-{
-	const struct ifinfomsg *link = mnl_nlmsg_get_payload(reply);
+struct link_state {
+	int index;
+	bool running; /* operational state IF_OPER_UP */
+	bool deleted; /* by someone else, while we waited */
+};
 
-	*(int *)index = link->ifi_index;
+/* For a reply to RTM_GETLINK, and for notifications about the link that
+ * DATA names by index (or any link, if its index is still 0). */
+static int
+read_link_state(const struct nlmsghdr *message, void *data)
+{
+	const struct ifinfomsg *link = mnl_nlmsg_get_payload(message);
+	struct link_state *state = data;
+	const struct nlattr *attribute;
+
+	if (state->index && link->ifi_index != state->index)
+		return MNL_CB_OK;
+	if (message->nlmsg_type == RTM_DELLINK)
+		state->deleted = true;
+	if (message->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	state->index = link->ifi_index;
+	mnl_attr_for_each(attribute, message, sizeof(*link)) {
+		if (mnl_attr_get_type(attribute) == IFLA_OPERSTATE)
+			state->running = mnl_attr_get_u8(attribute) == IF_OPER_UP;
+	}
 	return MNL_CB_OK;
 }
 
-static int
-link_index(struct mnl_socket *socket, const char *name)
+static struct link_state
+get_link(struct mnl_socket *socket, const char *name)
 {
 	char buffer[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *request = new_request(buffer, RTM_GETLINK, 0);
 	struct ifinfomsg *link = mnl_nlmsg_put_extra_header(request, sizeof(*link));
-	int index = 0;
+	struct link_state state = { 0 };
 
 	link->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(request, IFLA_IFNAME, name);
 	narrate("RTM_GETLINK %s", name);
-	if (talk(socket, request, remember_index, &index) == -1 || index == 0)
+	if (talk(socket, request, read_link_state, &state) == -1 || state.index == 0)
 		die_errno("RTM_GETLINK %s", name);
-	return index;
+	return state;
 }
 
+/* A veth end that is up before its peer has no carrier; when the peer
+ * comes up, the kernel's link watch work gives it one, and only then its
+ * transmit queue: until then it drops what it sends, and the container's
+ * first ARP request would get its answer only from a retry, a second later.
+ * Since Linux 6.8 RTM_GETLINK runs that work for the link first; older
+ * kernels send an RTM_NEWLINK notification once it has run, and WATCH,
+ * subscribed to RTNLGRP_LINK before the peer came up, has it. */
+static int
+wait_until_running(struct mnl_socket *host, struct mnl_socket *watch, const char *name)
+{
+	struct link_state state = get_link(host, name);
+	char buffer[MNL_SOCKET_BUFFER_SIZE];
+
+	if (!state.running)
+		narrate("%s: not running yet, reading link notifications until it is", name);
+	while (!state.running && !state.deleted) {
+		ssize_t length = mnl_socket_recvfrom(watch, buffer, sizeof(buffer));
+		if (length == -1 && errno == ENOBUFS) { /* notifications were lost: ask */
+			state = get_link(host, name);
+			continue;
+		}
+		if (length == -1 || mnl_cb_run(buffer, (size_t)length, 0, 0, read_link_state, &state) ==
+					    MNL_CB_ERROR)
+			die_errno("recv(RTNLGRP_LINK notifications for %s)", name);
+	}
+	if (state.deleted)
+		die("%s was deleted on the host before it was running", name);
+	return state.index;
+}
+
+/* No index needed here: with ifi_index 0, RTM_NEWLINK finds the device by
+ * its IFLA_IFNAME (rtnetlink(7)), one round trip instead of two. */
 static void
 bring_up(struct mnl_socket *socket, const char *name)
 {
@@ -114,7 +169,7 @@ bring_up(struct mnl_socket *socket, const char *name)
 	struct ifinfomsg *link = mnl_nlmsg_put_extra_header(request, sizeof(*link));
 
 	link->ifi_family = AF_UNSPEC;
-	link->ifi_index = link_index(socket, name);
+	mnl_attr_put_strz(request, IFLA_IFNAME, name);
 	link->ifi_flags = IFF_UP;
 	link->ifi_change = IFF_UP;
 	narrate("RTM_NEWLINK %s up (ip link set %s up)", name, name);
@@ -154,7 +209,7 @@ create_veth_pair(struct mnl_socket *host, const char *host_name, const char *pee
 }
 
 static void
-add_address(struct mnl_socket *socket, const char *name, const struct cidr *cidr)
+add_address(struct mnl_socket *socket, const char *name, int index, const struct cidr *cidr)
 {
 	char buffer[MNL_SOCKET_BUFFER_SIZE], text[INET_ADDRSTRLEN];
 	struct nlmsghdr *request = new_request(buffer, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
@@ -162,7 +217,7 @@ add_address(struct mnl_socket *socket, const char *name, const struct cidr *cidr
 
 	address->ifa_family = AF_INET;
 	address->ifa_prefixlen = (unsigned char)cidr->prefix_length;
-	address->ifa_index = (unsigned)link_index(socket, name);
+	address->ifa_index = (unsigned)index;
 	mnl_attr_put_u32(request, IFA_LOCAL, cidr->address.s_addr);
 	mnl_attr_put_u32(request, IFA_ADDRESS, cidr->address.s_addr);
 	inet_ntop(AF_INET, &cidr->address, text, sizeof(text));
@@ -202,7 +257,8 @@ unshare_network_namespace(void)
 /* The first free pair of names wins; without --host-ip/--ip, pair k also
  * gets its own subnet so that containers running at once do not collide. */
 static void
-connect_to_host(struct mnl_socket *host, struct mnl_socket *container, struct options *options)
+connect_to_host(struct mnl_socket *host, struct mnl_socket *watch, struct mnl_socket *container,
+		struct options *options)
 {
 	char host_name[IFNAMSIZ], peer_name[IFNAMSIZ];
 	int pair;
@@ -229,10 +285,10 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *container, struct op
 		options->host_ip.address.s_addr = htonl(ntohl(options->host_ip.address.s_addr) + (uint32_t)(pair << 8));
 		options->ip.address.s_addr = htonl(ntohl(options->ip.address.s_addr) + (uint32_t)(pair << 8));
 	}
-	add_address(host, host_name, &options->host_ip);
 	bring_up(host, host_name);
-	add_address(container, peer_name, &options->ip);
 	bring_up(container, peer_name);
+	add_address(host, host_name, wait_until_running(host, watch, host_name), &options->host_ip);
+	add_address(container, peer_name, get_link(container, peer_name).index, &options->ip);
 	add_default_route(container, &options->host_ip);
 	fault_point("step3-addresses");
 }
@@ -243,14 +299,18 @@ main(int argc, char **argv)
 	struct options options;
 
 	step_init(3, "step3-net", argc, argv, &options);
-	struct mnl_socket *host = open_rtnetlink("the host's namespace");
+	struct mnl_socket *host = open_rtnetlink("the host's namespace", 0);
+	struct mnl_socket *watch = options.net == NET_VETH
+		? open_rtnetlink("the host's link notifications, RTMGRP_LINK", RTMGRP_LINK) : NULL;
 	unshare_network_namespace();
-	struct mnl_socket *container = open_rtnetlink("the container's namespace");
+	struct mnl_socket *container = open_rtnetlink("the container's namespace", 0);
 
 	bring_up(container, "lo");
 	if (options.net == NET_VETH)
-		connect_to_host(host, container, &options);
+		connect_to_host(host, watch, container, &options);
 	mnl_socket_close(container);
+	if (watch != NULL)
+		mnl_socket_close(watch);
 	mnl_socket_close(host);
 	exec_next(&options);
 }
