@@ -26,8 +26,8 @@ die() { say "$*"; exit 1; }
 for tool in hyperfine rsync python3 strace; do
 	command -v "$tool" >/dev/null || die "$tool is missing (sudo make deps-bench)"
 done
-if [ ! -x ./step1 ] || [ ! -x "$WORK/floor" ]; then
-	die "build first: make all $WORK/floor"
+if [ ! -x ./step1 ] || [ ! -x "$WORK/floor" ] || [ ! -x "$WORK/probe" ]; then
+	die "build first: make all $WORK/floor $WORK/probe"
 fi
 
 # --- The host as we found it ------------------------------------------------
@@ -86,10 +86,11 @@ quote() { printf '%q ' "$@"; }
 # --- Timings ------------------------------------------------------------------
 # Every command is registered first, then run in rounds: each round runs
 # every command (warm-up, then RUNS/ROUNDS timed runs), so a burst of load
-# from the other engineers' tests spreads over all rows instead of landing
-# on one. A failed round is retried: their test teardowns kill every
-# step[1-8]-* process on this machine, ours included. nice -10: the
-# benchmark runs ahead of their tests for the CPU, not ahead of the kernel.
+# from elsewhere on the machine spreads over all rows instead of landing on
+# one. A failed round is retried: the test suite, when it runs at the same
+# time, kills every step[1-8]-* process in its teardowns, ours included.
+# nice -10: the benchmark runs ahead of other work for the CPU, not ahead
+# of the kernel.
 ROUNDS=${BENCH_ROUNDS:-3}
 ids=()
 declare -A labels commands
@@ -121,6 +122,9 @@ ps -eo pcpu=,comm= --sort=-pcpu | head -3 >"$RESULTS/busiest" # what else runs
 
 add true "/bin/true (no container)" /bin/true
 add true-static "static true (exec cost, diagnostic)" "$WORK/true-static"
+if [ -x "$WORK/true-nolibc" ]; then
+	add true-nolibc "true without libc (exec cost, diagnostic)" "$WORK/true-nolibc"
+fi
 for n in 1 2 3 4 5 6 7; do
 	add "until$n" "./step1 --until $n" ./step1 --until "$n" /bin/true
 done
@@ -182,6 +186,10 @@ peak_rss() { # peak_rss ID COMMAND...: "ID comm VmHWM-kB"
 { ./step1 df -k / || true; } | awk 'NR == 2 {print "copy", $2, $3}' >"$RESULTS/tmpfs"
 { ./step1 --overlay df -k / || true; } | awk 'NR == 2 {print "overlay", $2, $3}' >>"$RESULTS/tmpfs"
 
+# What this machine charges for CPUID, fresh memory and moving a task
+# between cgroups (bench/probe.c).
+"$WORK/probe" >"$RESULTS/probe"
+
 # How long the host end of a veth pair outlives its container.
 python3 bench/linger.py ./step1 10 >"$RESULTS/linger"
 
@@ -189,7 +197,8 @@ python3 bench/linger.py ./step1 10 >"$RESULTS/linger"
 # strace stops only at execve/execveat/exit_group (--seccomp-bpf), so the
 # rest runs at full speed; each step's share is the time from its exec to
 # the next one's. Repeated, and report.py takes the medians.
-# The time to join the cgroup: writes to cgroup.procs (-y names the file).
+# The time to join the cgroup: writes to tasks (v1) or cgroup.procs (v2);
+# -y names the file.
 # A pause first, so that no recent writer of ours has left the kernel's
 # lock for moving tasks in its fast state (report.py explains).
 for i in $(seq 1 15); do

@@ -25,7 +25,7 @@ SECTIONS = [
         ("until5", None), ("until6", None), ("until7", None), ("full", None)]),
     ("The chain, variants (diagnostic)", [
         ("full-overlay", None), ("full-overlay-none", None), ("until3-none", None),
-        ("until5-overlay", None), ("true-static", None)]),
+        ("until5-overlay", None), ("true-static", None), ("true-nolibc", None)]),
     ("Others, same command", [
         ("floor", None), ("unshare", None), ("talk", None), ("talk-rsync", None), ("crun", None), ("crun-wrapper", None),
         ("runc", None)]),
@@ -207,10 +207,10 @@ def median_segments(pattern, parser):
 
 
 def cgroup_join(path):
-    """{"join": ms}: the time of every write to a cgroup.procs, summed."""
+    """{"join": ms}: the time of every write to a tasks or cgroup.procs file, summed."""
     total = None
     for line in open(path):
-        if "cgroup.procs>" in line and " write(" in line:
+        if re.search(r"/(tasks|cgroup\.procs)>", line) and " write(" in line:
             m = re.search(r"<([\d.]+)>$", line.strip())
             if m:
                 total = (total or 0) + float(m.group(1)) * 1000
@@ -387,8 +387,8 @@ md.append(f"hyperfine `--shell=none`, {runs} runs per command in {R['full']['rou
           "every command after warm-up runs, so that load from elsewhere spreads over all rows), at nice -10; "
           "every figure is "
           "wall-clock time from fork to the exit of the command's process, in milliseconds. "
-          "**Other engineers were running container tests on this machine at the same time**: "
-          "the spread (σ, min … max) shows that noise; medians are the figures to compare.\n")
+          "Load from elsewhere on the machine (see the load average above) shows in the spread "
+          "(σ, min … max); medians are the figures to compare.\n")
 md.append("## Results\n")
 md += table_lines(markdown=True)
 md.append("")
@@ -467,46 +467,6 @@ def diff(a, b):
     return None if median_of(a) is None or median_of(b) is None else median_of(a) - median_of(b)
 
 
-copy_cost = diff("until5", "until5-overlay")
-veth_cost = diff("until3", "until3-none")
-dynamic_exec = diff("true", "true-static")
-overlay_full = median_of("full-overlay")
-overlay_none = median_of("full-overlay-none")
-md.append("## Where the milliseconds go, and why targets are missed\n")
-md.append("Measured on this run (medians; see the tables above):\n")
-if copy_cost is not None:
-    copied = tmpfs.get("copy", (0, 0))[1]
-    md.append(f"- **Copying the skeleton (step5)**: `--until 5` minus `--until 5 --overlay` = "
-              f"**{copy_cost:.2f} ms** for {copied / 1024:.1f} MiB in ~100 files "
-              f"({100 * copy_cost / full:.0f} % of the full chain). It includes freeing the tmpfs's pages "
-              "when the mount namespace dies at exit (the `teardown` row of the trace).")
-if veth_cost is not None:
-    md.append(f"- **The veth pair (step3)**: `--until 3` minus `--until 3 --net none` = **{veth_cost:.2f} ms** "
-              "(RTM_NEWLINK of the pair, four address/link messages, a route; each a netlink round trip "
-              "with its ack). The namespace itself is cheap: the floor creates one and runs in "
-              f"{median_of('floor') or 0:.2f} ms. Its teardown is asynchronous (a kernel work queue) and "
-              "is not in these timings.")
-linger = [float(x) for x in read_lines("linger") if x.strip()]
-if linger:
-    md.append(f"- **Network namespace teardown** is not in the start time: the kernel frees the namespace, and "
-              f"with it the host end of the veth pair, from a work queue after the last process exits. "
-              f"Measured by bench/linger.py: the host end disappears {statistics.median(linger):.1f} ms "
-              f"(median of {len(linger)}; {min(linger):.1f} … {max(linger):.1f}) after the container's exit. "
-              "Until then its name is taken (the next start takes the next pair) and the cleanup competes "
-              "for the CPU with whatever runs next.")
-if dynamic_exec is not None:
-    light = [f"{name} {chain_timeline[name]:.2f} ms" for name in ("step1-uts", "step6-caps", "step8-seccomp")
-             if name in chain_timeline]
-    md.append("- **Nine execs**: each step is a program of its own, and the floor execs twice where the "
-              "chain execs nine times. "
-              + (f"Steps with little kernel work take, in the trace, {', '.join(light)}: that is the price "
-                 "of one hand-over (exec, loading, option parsing, the descriptors). " if light else "")
-              + f"A dynamically linked `/bin/true` costs {median_of('true'):.2f} ms under hyperfine, a static "
-              f"one {median_of('true-static'):.2f} ms: shared libraries add ≈{dynamic_exec:.2f} ms per exec; "
-              "steps 1–5 are dynamic (libc, libcap, libmnl), 6–8 static but 1 MB each.")
-step7_cost = diff("until7", "until6")
-
-
 def kernel_config(option):
     import gzip
     try:
@@ -519,28 +479,92 @@ def kernel_config(option):
         pass
     return f"{option} unknown"
 
-if join_samples:
-    slow = [x for x in join_samples if x >= 1.0]
-    fast = [x for x in join_samples if x < 1.0]
-    text = (f"- **Joining the cgroup (step7)**: the writes of the PID to `cgroup.procs`, traced in "
-            f"{len(join_samples)} starts 0.2 s apart: ")
-    if slow:
-        text += f"**{len(slow)} took {statistics.median(slow):.2f} ms** (median; {min(slow):.2f} … {max(slow):.2f})"
-    if fast:
-        text += (", " if slow else "") + f"{len(fast)} took {statistics.median(fast):.2f} ms"
-    step7_text = "?" if step7_cost is None else f"{step7_cost:.2f}"
-    text += (f". `--until 7` minus `--until 6` (back-to-back runs): {step7_text} ms. A slow write waits for "
-             "an RCU grace period: moving a task takes `cgroup_threadgroup_rwsem` for writing, a per-CPU "
-             "rwsem whose writer calls `rcu_sync_enter()` → `synchronize_rcu()` (kernel stack read from "
-             "/proc/PID/stack during such a write while preparing this benchmark: `synchronize_rcu_normal ← rcu_sync_enter ← "
-             "cgroup_procs_write_start ← __cgroup1_procs_write`). After a writer the rwsem stays in its "
-             "writer-friendly state for about a grace period, so a move soon after another one (ours in the "
-             "next hierarchy, or another container's on this busy machine) is fast"
-             + (": hence the two modes. " if fast and slow else ". ")
-             + "Back-to-back runs under hyperfine find the fast state part of the time, so `--until 7`, the "
-             "full chain and `--overlay` are bimodal (see their min … max) and their medians can swap. "
-             + "crun and runc write `cgroup.procs` too and wait the same way (crun's first write, "
-             "traced by hand on this machine: 4–15 ms), so this cost is in the crun row as well. "
+
+probe = {}
+for line in read_lines("probe"):
+    parts = line.split()
+    if len(parts) == 2:
+        probe[parts[0]] = float(parts[1])
+
+copy_cost = diff("until5", "until5-overlay")
+veth_cost = diff("until3", "until3-none")
+glibc_start = diff("true-static", "true-nolibc")
+loader_cost = diff("true", "true-static")
+overlay_full = median_of("full-overlay")
+overlay_none = median_of("full-overlay-none")
+md.append("## Where the milliseconds go, and why targets are missed\n")
+md.append("Measured on this run (medians; see the tables above). The `probe` figures are from "
+          "bench/probe.c, run once by bench.sh.\n")
+if copy_cost is not None:
+    copied = tmpfs.get("copy", (0, 0))[1]
+    text = (f"- **Copying the skeleton (step5)**: `--until 5` minus `--until 5 --overlay` = "
+            f"**{copy_cost:.2f} ms** for {copied / 1024:.1f} MiB in ~80 files "
+            f"({100 * copy_cost / full:.0f} % of the full chain), freeing the pages at exit included. ")
+    if "fresh_pages_ms" in probe:
+        text += (f"The bytes have to land in memory the container has never used, and on this machine (a VM) "
+                 f"that is what costs: writing 16 MiB into fresh 4 KiB pages takes "
+                 f"**{probe['fresh_pages_ms']:.2f} ms**, writing the same 16 MiB again "
+                 f"{probe['warm_pages_ms']:.2f} ms (probe). ")
+    text += ("step5 mounts the root with `huge=within_size`, so that tmpfs fills large folios instead of "
+             "4 KiB pages, and moves the data with `splice` through a 1 MiB pipe, so that each write is "
+             "large enough for large folios: together ≈11 → ≈4 ms for the copy itself and ≈2.7 → ≈0.5 ms "
+             "for freeing it (a loop around step5's copy, measured while preparing this benchmark). "
+             "What is left is one `memcpy` of every byte into newly allocated pages; a smaller skeleton "
+             "cuts it in proportion (the tools in tools/make-skelfs.sh are the ones TUTORIAL.md uses; "
+             "`ps` alone brings libsystemd, libgcrypt, libzstd and liblz4).")
+    md.append(text)
+if glibc_start is not None:
+    text = (f"- **Nine program starts**: each step is a program of its own, and so is `/bin/true`. "
+            f"A static `true` costs {median_of('true-static'):.2f} ms, the same without any libc "
+            f"{median_of('true-nolibc'):.2f} ms: glibc's start-up is **{glibc_start:.2f} ms** per program "
+            "here. ")
+    if "cpuid_us" in probe:
+        text += (f"One CPUID instruction takes {probe['cpuid_us']:.2f} µs (probe: in a VM it traps to the "
+                 "hypervisor), and glibc runs dozens of them before `main` to learn the CPU's features "
+                 "and caches (`init_cpu_features`, `handle_amd`: the top user-space symbols in `perf` "
+                 "while preparing this benchmark); "
+                 f"{glibc_start:.2f} ms is {glibc_start * 1000 / probe['cpuid_us']:.0f} CPUIDs' worth. ")
+    if loader_cost is not None:
+        text += (f"Dynamic linking adds {loader_cost:.2f} ms more (`/bin/true` against the static one), "
+                 "so every step but step3 is linked statically (Debian ships no static libmnl). ")
+    starts = 7 * median_of("true-static") + 2 * median_of("true")
+    text += (f"Seven static and two dynamic starts come to ≈**{starts:.2f} ms** before any namespace "
+             "is made; the floor starts two programs.")
+    md.append(text)
+if veth_cost is not None:
+    md.append(f"- **The veth pair (step3)**: `--until 3` minus `--until 3 --net none` = **{veth_cost:.2f} ms** "
+              "(RTM_NEWLINK of the pair, both ends up by name, RTM_GETLINK of each end, the first of which "
+              "also waits until the host end is running, two addresses, a route: nine netlink round trips "
+              "with acks, counting loopback). Batching the messages could save part of this row and no more. The "
+              f"namespace itself is cheap: the floor creates one and runs in {median_of('floor') or 0:.2f} ms.")
+linger = [float(x) for x in read_lines("linger") if x.strip()]
+if linger:
+    md.append(f"- **Network namespace teardown** is not in the start time: the kernel frees the namespace, and "
+              f"with it the host end of the veth pair, from a work queue after the last process exits. "
+              f"Measured by bench/linger.py: the host end disappears {statistics.median(linger):.1f} ms "
+              f"(median of {len(linger)}; {min(linger):.1f} … {max(linger):.1f}) after the container's exit. "
+              "Until then its name is taken (the next start takes the next pair) and the cleanup competes "
+              "for the CPU with whatever runs next.")
+step7_cost = diff("until7", "until6")
+if join_samples or "procs_move_ms" in probe:
+    text = "- **Joining the cgroup (step7)**: "
+    if join_samples:
+        text += (f"step7's writes that move it into its cgroup, traced in {len(join_samples)} starts 0.2 s "
+                 f"apart, took {statistics.median(join_samples):.3f} ms (median, all hierarchies together; "
+                 f"{min(join_samples):.3f} … {max(join_samples):.3f}). ")
+    if "procs_move_ms" in probe:
+        text += (f"Moving a process through `cgroup.procs` takes **{probe['procs_move_ms']:.2f} ms** "
+                 "(probe, median of 9, 0.2 s apart)")
+        if "tasks_move_ms" in probe:
+            text += f", through the v1 `tasks` file with \"0\" {probe['tasks_move_ms']:.3f} ms"
+        text += (". `cgroup.procs` moves a whole thread group, so the kernel first takes "
+                 "`cgroup_threadgroup_rwsem` for writing, a per-CPU rwsem whose writer waits for an RCU "
+                 "grace period (`rcu_sync_enter()` → `synchronize_rcu()`). Writing \"0\" to `tasks` moves "
+                 "only the writing thread, and for the writer itself the kernel skips that lock; step7 is "
+                 "single-threaded, so on v1 and hybrid hosts it joins that way. cgroup v2 allows a "
+                 "per-thread move only inside one domain (`cgroup.threads`), so on v2 hosts step7 writes "
+                 "`cgroup.procs` and pays the grace period once per start; crun and runc pay it too. ")
+    text += (f"`--until 7` minus `--until 6`: {'?' if step7_cost is None else f'{step7_cost:.2f}'} ms. "
              f"Kernel configuration: {kernel_config('CONFIG_CGROUP_FAVOR_DYNMODS')}, "
              f"{kernel_config('CONFIG_HZ')}.")
     md.append(text)
@@ -562,48 +586,47 @@ if "crun" in R:
     budget.append(f"≤ 0.5× crun in {0.5 * median_of('crun'):.2f} ms")
 if "talk" in R:
     budget.append(f"≤ 0.12× the talk in {0.12 * median_of('talk'):.2f} ms")
-if budget and "until4" in R and "until5-overlay" in R:
-    md.append(f"- **What the targets ask**: {'; '.join(budget)}. Steps 1–4 alone take "
-              f"{median_of('until4'):.2f} ms (`--until 4`), the overlay root {diff('until5-overlay', 'until4'):.2f} ms "
-              f"more (`--until 5 --overlay`), the copy {copy_cost:.2f} ms instead, and a cgroup join that waits "
-              f"{statistics.median(join_samples) if join_samples else float('nan'):.2f} ms on its own: the talk's target needs the copy gone or halved, "
-              "the crun target also needs the cgroup's wait off the critical path, and the floor's target is "
-              "out of reach for nine execs, a veth pair and a v1 cgroup join on this kernel.")
+if budget and glibc_start is not None and copy_cost is not None:
+    md.append(f"- **What the targets ask**: {'; '.join(budget)}. The program starts alone take "
+              f"≈{starts:.2f} ms and the copy {copy_cost:.2f} ms; with `--overlay` the chain takes "
+              f"{overlay_full or float('nan'):.2f} ms. The floor's and crun's budgets are below what nine "
+              "glibc programs cost to start on this machine plus a veth pair; they would need fewer "
+              "programs (the lesson is one per layer) or a libc that does not probe the CPU at start "
+              "(the steps use glibc-built libcap, libseccomp and libmnl from Debian). The talk's budget "
+              "is met only while the copy stays near its floor.")
 md.append("")
-md.append("## Suggestions for the step code (not applied yet)\n")
-md.append("In order of the time they would save on this machine, from the figures above:\n")
-md.append("1. **step5: do not copy by default.** Make `--overlay` the default root (the copy stays as "
-          "`--copy`, the talk's way): it saves the whole copy row above and the freeing of the tmpfs at exit, "
-          "and start time no longer grows with the skeleton (see the skelfs+100M rows). If the copy stays: "
-          "create each file with its final mode (`umask(0)` once, then `openat(..., mode)`) and skip "
-          "`fchown` when the owner is already 0:0 and `fchmod` when no set-ID bit is involved, which removes "
-          "about 300 of the ~1,000 system calls of the copy; the bytes themselves (`sendfile`, ~16 MB into "
-          "fresh tmpfs pages) are the floor of a copy. A smaller skeleton (TOOLS in tools/make-skelfs.sh "
-          "pulls in libgcrypt, libsystemd, libzstd, libunistring for `ps`, `ip`, `ping`, `less`) "
-          "cuts it in proportion.")
-md.append("2. **step7: take the cgroup's grace period off the critical path.** Where the host has cgroup v2, "
-          "`clone3(CLONE_INTO_CGROUP)` in step2 starts PID 1 inside the cgroup and no migration happens. "
-          "On v1/hybrid hosts, the supervisor (step2's parent) can create the cgroup and write the child's "
-          "PID into `cgroup.procs` while the child goes on with steps 3–6 (the child waits on a pipe "
-          "only in step7), so the grace period overlaps the veth, mount and pivot work. "
-          "(Mounting the hierarchies with `favordynmods` would remove the wait too, but that is the host's "
-          "configuration, not ours to change.)")
-md.append("3. **step3: fewer netlink round trips.** Create the pair with both ends already up "
-          "(IFF_UP in the request's `ifinfomsg` and in the one inside VETH_INFO_PEER) instead of two more "
-          "RTM_NEWLINK requests, and send the two RTM_NEWADDR and the route in one `sendmsg` batch, "
-          "reading the acks afterwards; the `--until 3 --net none` row bounds what this can gain.")
-md.append("4. **Fewer execs, cheaper execs.** Eight programs is the lesson, but each exec of a "
-          "dynamically linked step maps libc, libcap (and libmnl) again. Linking steps 1–5 statically like "
-          "6–8, or dropping libcap from the steps that do not use it, saves the dynamic loading per step "
-          "(see the static/dynamic `true` rows). The per-step rows of the trace table show what each "
-          "exec costs as a whole.")
-md.append("5. **Leave it out of the start time, not out of the container:** the network namespace is "
-          "freed after exit by the kernel's work queue, and cgroup removal by the supervisor after PID 1 "
-          "is reaped costs little (rmdir of a v1 memcg is asynchronous); neither is a target.\n")
+md.append("## What was changed for speed, and what was left\n")
+md.append("Changed (each measured before and after while preparing this benchmark):\n")
+md.append("1. **step7 joins through `tasks` on v1** (above): the grace period is gone from hybrid and v1 "
+          "hosts.")
+md.append("2. **step5's tmpfs takes large folios** (`huge=within_size`; a kernel without transparent huge "
+          "pages refuses the option and gets the plain tmpfs).")
+md.append("3. **step5 copies with `splice` through a 1 MiB pipe** instead of `sendfile`, whose pipe "
+          "holds 64 KiB: fewer rounds, larger folios (copy loop ≈4.6 → ≈3.9 ms).")
+md.append("4. **Steps 1, 2, 4 and 5 are linked statically**, like 6–8: no dynamic loader at each start.")
+md.append("5. **step3 brings devices up by name** (no RTM_GETLINK before each), which pays for its new "
+          "wait until the host end is running (a correctness fix: a container's first packet waited a "
+          "second for an ARP retry in about one start of three).\n")
+md.append("Tried and not kept, because they gained too little for the code they add (copy loop of step5, "
+          "16 MB, medians):\n")
+md.append("- two threads copying the files' data while the walk goes on: ≈0.2–0.3 ms less; the kernel's "
+          "page allocation, not the CPU, is the limit here;")
+md.append("- `mmap` of the source and `write`: no gain;")
+md.append("- `ftruncate` to the final size first, so that tmpfs may take 2 MiB folios: no gain.\n")
+md.append("Left, on purpose:\n")
+md.append("- **The copy stays the default** (the talk's root is a copy); `--overlay` is the fast root and "
+          "meets the skeleton-size target.")
+md.append("- **cgroup v2 hosts still wait one grace period in step7.** `clone3(CLONE_INTO_CGROUP)` would "
+          "start PID 1 inside the cgroup with no move at all, but the only fork is step2's, five layers "
+          "before the cgroup exists; moving the cgroup there would put step7's layer into step2.")
+md.append("- **The netlink round trips of step3**: the `--until 3 --net none` row bounds what batching "
+          "could gain.")
+md.append("- **The network namespace's teardown** runs after exit in a kernel work queue and is not part "
+          "of the start time.\n")
 md.append("## Left on the host\n")
 if leftovers:
-    md.append("After the run, the host differed from before (other engineers' containers were running too; "
-              "these are what to look at, not proof of a leak):\n")
+    md.append("After the run, the host differed from before (containers started by other work at the "
+              "same time would show here too; these are what to look at, not proof of a leak):\n")
     md += [f"- `{line}`" for line in leftovers]
 else:
     md.append("Nothing: interfaces, mounts, `bench-*` cgroups, /tmp/talk-newroot.* directories and "

@@ -22,7 +22,19 @@ $(BENCH_WORK)/floor: bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
 
-bench: deps-bench all $(BENCH_WORK)/floor
+$(BENCH_WORK)/probe: bench/probe.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -o $@ $<
+
+# x86-64 only (bench/true-nolibc.c makes its system call by hand).
+ifeq ($(shell uname -m),x86_64)
+BENCH_NOLIBC := $(BENCH_WORK)/true-nolibc
+endif
+$(BENCH_WORK)/true-nolibc: bench/true-nolibc.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -static -nostdlib -o $@ $<
+
+bench: deps-bench all $(BENCH_WORK)/floor $(BENCH_WORK)/probe $(BENCH_NOLIBC)
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) BENCH_ROUNDS=$(BENCH_ROUNDS) \
 		bash bench/bench.sh
 

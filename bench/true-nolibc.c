@@ -1,0 +1,13 @@
+/* true-nolibc: exit(0) without any C library, so that `make bench` can tell
+ * what glibc's start-up costs (its row against a static `true`). x86-64
+ * only: the exit system call (60) is made by hand. */
+/* _start is reserved, and that is the point: it is the entry point the
+ * linker looks for when there is no C library to provide one. */
+void _start(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+
+void
+_start(void) /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+{
+	__asm__ volatile("mov $60, %eax\n\txor %edi, %edi\n\tsyscall");
+	__builtin_unreachable();
+}
