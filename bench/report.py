@@ -563,7 +563,8 @@ if join_samples or "procs_move_ms" in probe:
                  "only the writing thread, and for the writer itself the kernel skips that lock; step7 is "
                  "single-threaded, so on v1 and hybrid hosts it joins that way. cgroup v2 allows a "
                  "per-thread move only inside one domain (`cgroup.threads`), so on v2 hosts step7 writes "
-                 "`cgroup.procs` and pays the grace period once per start; crun and runc pay it too. ")
+                 "`cgroup.procs` and waits as the probe's `cgroup.procs` figure does (the same kernel "
+                 "function; v2 itself is not measured on a hybrid host); crun and runc wait too. ")
     text += (f"`--until 7` minus `--until 6`: {'?' if step7_cost is None else f'{step7_cost:.2f}'} ms. "
              f"Kernel configuration: {kernel_config('CONFIG_CGROUP_FAVOR_DYNMODS')}, "
              f"{kernel_config('CONFIG_HZ')}.")
