@@ -602,8 +602,9 @@ md.append("1. **step7 joins through `tasks` on v1** (above): the grace period is
           "hosts.")
 md.append("2. **step5's tmpfs takes large folios** (`huge=within_size`; a kernel without transparent huge "
           "pages refuses the option and gets the plain tmpfs).")
-md.append("3. **step5 copies with `splice` through a 1 MiB pipe** instead of `sendfile`, whose pipe "
-          "holds 64 KiB: fewer rounds, larger folios (copy loop ≈4.6 → ≈3.9 ms).")
+md.append("3. **step5 copies with `splice` through a 1 MiB pipe** where `copy_file_range` refuses to "
+          "cross filesystems (always, from the host's disk into a new tmpfs), instead of `sendfile`, whose "
+          "pipe holds 64 KiB: fewer rounds, larger folios (copy loop ≈4.6 → ≈3.9 ms).")
 md.append("4. **Steps 1, 2, 4 and 5 are linked statically**, like 6–8: no dynamic loader at each start.")
 md.append("5. **step3 brings devices up by name** (no RTM_GETLINK before each), which pays for its new "
           "wait until the host end is running (a correctness fix: a container's first packet waited a "

@@ -47,14 +47,16 @@ die_copying(const struct copy *copy, const char *call, const char *path)
 	die_errno("%s(\"%s\")", call, path);
 }
 
-/* splice(2) moves the data from the skeleton's page cache into a pipe and
- * from the pipe into the new file, never through user space. sendfile(2)
- * does the same through a pipe of the kernel's that holds 64 KiB; ours
- * holds 1 MiB (F_SETPIPE_SZ), so each round moves more and tmpfs can take
- * larger folios for each write: ~0.8 ms less for the default skeleton.
- * The pipe is empty between files: every byte read is written. */
+/* copy_file_range(2) would have the kernel copy within one filesystem, but
+ * between two (the host's disk and our new tmpfs) it refuses with EXDEV.
+ * Then splice(2): from the skeleton's page cache into a pipe and from the
+ * pipe into the new file, never through user space. sendfile(2) does the
+ * same through a pipe of the kernel's that holds 64 KiB; ours holds 1 MiB
+ * (F_SETPIPE_SZ), so each round moves more and tmpfs can take larger folios
+ * for each write: ~0.8 ms less for the default skeleton. The pipe is empty
+ * between files: every byte read is written. */
 static int
-copy_data(const struct copy *copy, int from, int to, off_t size)
+splice_data(const struct copy *copy, int from, int to, off_t size)
 {
 	while (size > 0) {
 		ssize_t in = splice(from, NULL, copy->pipe[1], NULL, (size_t)size, 0);
@@ -71,6 +73,28 @@ copy_data(const struct copy *copy, int from, int to, off_t size)
 		}
 	}
 	return 0;
+}
+
+static int
+copy_data(const struct copy *copy, int from, int to, off_t size)
+{
+	static bool use_splice;
+
+	while (!use_splice && size > 0) {
+		ssize_t copied = copy_file_range(from, NULL, to, NULL, (size_t)size, 0);
+		if (copied == -1 &&
+		    (errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOSYS)) {
+			narrate("copy_file_range: %s, using splice", strerror(errno));
+			use_splice = true;
+			break;
+		}
+		if (copied == -1)
+			return -1;
+		if (copied == 0)
+			return 0; /* the file shrank while we copied it */
+		size -= copied;
+	}
+	return splice_data(copy, from, to, size);
 }
 
 static const char *

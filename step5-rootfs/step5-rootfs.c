@@ -121,7 +121,7 @@ make_root_copy(const struct options *options, int skeleton)
 	int root = open(NEW_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root == -1)
 		die_errno("open(\"" NEW_ROOT "\")");
-	narrate("copying %s into " NEW_ROOT " (splice, as rsync -a)", options->skel);
+	narrate("copying %s into " NEW_ROOT " (copy_file_range or splice, as rsync -a)", options->skel);
 	copy_skeleton(skeleton, root, options->rootfs_size_text);
 	close(root);
 	if (chdir(NEW_ROOT) == -1)
