@@ -613,7 +613,7 @@ md.append("Tried and not kept, because they gained too little for the code they 
           "16 MB, medians):\n")
 md.append("- two threads copying the files' data while the walk goes on: ≈0.2–0.3 ms less; the kernel's "
           "page allocation, not the CPU, is the limit here;")
-md.append("- `mmap` of the source and `write`: no gain;")
+md.append("- `mmap` of the source and `write`, or `read`/`write` through a 2 MiB buffer: slower;")
 md.append("- `ftruncate` to the final size first, so that tmpfs may take 2 MiB folios: no gain.\n")
 md.append("Left, on purpose:\n")
 md.append("- **The copy stays the default** (the talk's root is a copy); `--overlay` is the fast root and "
