@@ -7,8 +7,9 @@
 # Steps 6-8 run after step5 has replaced the root with the skeleton, where
 # the host's libraries are out of reach, so they must be linked statically
 # (DESIGN.md). Steps 1, 2, 4 and 5 are static too: without the dynamic
-# loader a step starts ~0.3 ms sooner, and the chain starts eight of them
-# (bench/RESULTS.md). step3 is dynamic: Debian ships no static libmnl.
+# loader each starts sooner (0.1-0.4 ms here, with more libraries more;
+# bench/RESULTS.md compares a dynamic and a static `true`), and the chain
+# starts eight programs. step3 is dynamic: Debian ships no static libmnl.
 
 CC ?= cc
 CFLAGS ?= -O2 -g

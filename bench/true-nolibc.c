@@ -8,6 +8,8 @@ void _start(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl5
 void
 _start(void) /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 {
-	__asm__ volatile("mov $60, %eax\n\txor %edi, %edi\n\tsyscall");
+	/* syscall takes its number in rax and its argument in rdi, and
+	 * overwrites rcx and r11. */
+	__asm__ volatile("syscall" : : "a"(60), "D"(0) : "rcx", "r11", "memory");
 	__builtin_unreachable();
 }

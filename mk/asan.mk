@@ -5,8 +5,9 @@
 #                         against them (STEPS=build-asan, SKEL=build-asan/skelfs)
 #
 # Steps 6-8 are static in the normal build because they start after step5's
-# pivot_root, where the host's libraries are out of reach. The sanitizers'
-# runtimes cannot be linked statically (gcc and clang refuse -static with
+# pivot_root, where the host's libraries are out of reach (1, 2, 4 and 5
+# are static only to start sooner). The sanitizers' runtimes cannot be
+# linked statically (gcc and clang refuse -static with
 # -fsanitize=address), so here all eight steps are dynamic, and the skeleton
 # they pivot into, build-asan/skelfs, is a copy of skelfs/ plus every
 # library that ldd lists for steps 6-8 (libasan, libubsan, libcap,
@@ -47,7 +48,7 @@ endef
 .PHONY: asan test-asan
 # CFLAGS from the environment, not the command line, so that the Makefile's
 # `CFLAGS +=` (-std=c11 -Wall -Wextra -Werror) still applies; STATIC= makes
-# steps 6-8 dynamic. clang links the sanitizer runtimes into each binary,
+# the static steps (all but step3) dynamic. clang links the sanitizer runtimes into each binary,
 # so the skeleton only gains libm, libgcc_s, libseccomp (gcc would add
 # libasan, libubsan and libstdc++: 13 MB more in every container's tmpfs).
 # The test skeleton (mk/test-helpers.mk, when there) gets the same

@@ -30,6 +30,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,7 +41,8 @@
 #define MAX_PAIRS 100
 
 /* GROUPS: the multicast groups whose notifications the socket receives
- * besides the answers to its own requests (0: none). */
+ * besides the answers to its own requests, as bind(2) takes them: a bit
+ * mask, RTMGRP_LINK for the group RTNLGRP_LINK (0: none). */
 static struct mnl_socket *
 open_rtnetlink(const char *which, unsigned groups)
 {
@@ -135,32 +138,46 @@ get_link(struct mnl_socket *socket, const char *name)
  * first ARP request would get its answer only from a retry, a second later.
  * Since Linux 6.8 RTM_GETLINK runs that work for the link first; older
  * kernels send an RTM_NEWLINK notification once it has run, and WATCH,
- * subscribed to RTNLGRP_LINK before the peer came up, has it. */
+ * subscribed to RTNLGRP_LINK before the peer came up, has it. A link that
+ * someone on the host sets down meanwhile never runs: give up after
+ * LINK_TIMEOUT seconds rather than hang. */
+#define LINK_TIMEOUT 5
+
 static int
 wait_until_running(struct mnl_socket *host, struct mnl_socket *watch, const char *name)
 {
 	struct link_state state = get_link(host, name);
-	char buffer[MNL_SOCKET_BUFFER_SIZE];
+	/* Notifications about any link on the host arrive here, some larger
+	 * than a page. */
+	char buffer[16384];
+	const struct timeval timeout = { .tv_sec = LINK_TIMEOUT };
 
-	if (!state.running)
-		narrate("%s: not running yet, reading link notifications until it is", name);
+	if (state.running)
+		return state.index;
+	narrate("%s: not running yet, reading link notifications until it is", name);
+	if (setsockopt(mnl_socket_get_fd(watch), SOL_SOCKET, SO_RCVTIMEO, &timeout,
+		       sizeof(timeout)) == -1)
+		die_errno("setsockopt(SO_RCVTIMEO)");
 	while (!state.running && !state.deleted) {
 		ssize_t length = mnl_socket_recvfrom(watch, buffer, sizeof(buffer));
-		if (length == -1 && errno == ENOBUFS) { /* notifications were lost: ask */
-			state = get_link(host, name);
+		if (length == -1 && (errno == ENOBUFS || errno == ENOSPC)) {
+			state = get_link(host, name); /* notifications lost or cut: ask */
 			continue;
 		}
-		if (length == -1 || mnl_cb_run(buffer, (size_t)length, 0, 0, read_link_state, &state) ==
-					    MNL_CB_ERROR)
+		if (length == -1 && errno == EAGAIN)
+			die("%s: not running after %d s (set down on the host?)", name, LINK_TIMEOUT);
+		if (length == -1)
 			die_errno("recv(RTNLGRP_LINK notifications for %s)", name);
+		if (mnl_cb_run(buffer, (size_t)length, 0, 0, read_link_state, &state) == MNL_CB_ERROR)
+			die_errno("reading RTNLGRP_LINK notifications for %s", name);
 	}
 	if (state.deleted)
 		die("%s was deleted on the host before it was running", name);
 	return state.index;
 }
 
-/* No index needed here: with ifi_index 0, RTM_NEWLINK finds the device by
- * its IFLA_IFNAME (rtnetlink(7)), one round trip instead of two. */
+/* No index needed here: with ifi_index 0, the kernel's rtnl_newlink() finds
+ * the device by its IFLA_IFNAME, one round trip instead of two. */
 static void
 bring_up(struct mnl_socket *socket, const char *name)
 {
@@ -287,7 +304,8 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *watch, struct mnl_so
 	}
 	bring_up(host, host_name);
 	bring_up(container, peer_name);
-	add_address(host, host_name, wait_until_running(host, watch, host_name), &options->host_ip);
+	int host_index = wait_until_running(host, watch, host_name);
+	add_address(host, host_name, host_index, &options->host_ip);
 	add_address(container, peer_name, get_link(container, peer_name).index, &options->ip);
 	add_default_route(container, &options->host_ip);
 	fault_point("step3-addresses");
@@ -300,8 +318,9 @@ main(int argc, char **argv)
 
 	step_init(3, "step3-net", argc, argv, &options);
 	struct mnl_socket *host = open_rtnetlink("the host's namespace", 0);
-	struct mnl_socket *watch = options.net == NET_VETH
-		? open_rtnetlink("the host's link notifications, RTMGRP_LINK", RTMGRP_LINK) : NULL;
+	struct mnl_socket *watch = NULL;
+	if (options.net == NET_VETH)
+		watch = open_rtnetlink("the host's link notifications, RTMGRP_LINK", RTMGRP_LINK);
 	unshare_network_namespace();
 	struct mnl_socket *container = open_rtnetlink("the container's namespace", 0);
 

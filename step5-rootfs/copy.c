@@ -47,36 +47,38 @@ die_copying(const struct copy *copy, const char *call, const char *path)
 	die_errno("%s(\"%s\")", call, path);
 }
 
-/* copy_file_range(2) would have the kernel copy within one filesystem, but
- * between two (the host's disk and our new tmpfs) it refuses with EXDEV.
- * Then splice(2): from the skeleton's page cache into a pipe and from the
- * pipe into the new file, never through user space. sendfile(2) does the
- * same through a pipe of the kernel's that holds 64 KiB; ours holds 1 MiB
+/* splice(2): from the skeleton's page cache into a pipe and from the pipe
+ * into the new file, never through user space. sendfile(2) does the same
+ * through a pipe of the kernel's that holds 64 KiB; ours holds 1 MiB
  * (F_SETPIPE_SZ), so each round moves more and tmpfs can take larger folios
- * for each write: ~0.8 ms less for the default skeleton. The pipe is empty
- * between files: every byte read is written. */
-static int
-splice_data(const struct copy *copy, int from, int to, off_t size)
+ * for each write (the copy loop of bench/RESULTS.md: ~4.6 -> ~3.9 ms). The
+ * pipe is empty between files: every byte read is written. */
+static void
+splice_data(const struct copy *copy, int from, int to, off_t size, const char *path)
 {
 	while (size > 0) {
 		ssize_t in = splice(from, NULL, copy->pipe[1], NULL, (size_t)size, 0);
 		if (in == -1)
-			return -1;
+			die_copying(copy, "splice", path);
 		if (in == 0)
-			break; /* the file shrank while we copied it */
+			return; /* the file shrank while we copied it */
 		size -= in;
 		while (in > 0) {
 			ssize_t out = splice(copy->pipe[0], NULL, to, NULL, (size_t)in, 0);
-			if (out == -1)
-				return -1;
+			if (out == 0) /* cannot be: the pipe holds IN bytes, we its only reader */
+				errno = EIO;
+			if (out <= 0)
+				die_copying(copy, "splice", path);
 			in -= out;
 		}
 	}
-	return 0;
 }
 
-static int
-copy_data(const struct copy *copy, int from, int to, off_t size)
+/* copy_file_range(2) has the kernel copy within one filesystem; between two
+ * (the host's disk and our new tmpfs) it refuses with EXDEV, and from then
+ * on splice_data() does the work. */
+static void
+copy_data(const struct copy *copy, int from, int to, off_t size, const char *path)
 {
 	static bool use_splice;
 
@@ -86,15 +88,16 @@ copy_data(const struct copy *copy, int from, int to, off_t size)
 		    (errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOSYS)) {
 			narrate("copy_file_range: %s, using splice", strerror(errno));
 			use_splice = true;
-			break;
+		} else if (copied == -1) {
+			die_copying(copy, "copy_file_range", path);
+		} else if (copied == 0) {
+			return; /* the file shrank while we copied it */
+		} else {
+			size -= copied;
 		}
-		if (copied == -1)
-			return -1;
-		if (copied == 0)
-			return 0; /* the file shrank while we copied it */
-		size -= copied;
 	}
-	return splice_data(copy, from, to, size);
+	if (use_splice)
+		splice_data(copy, from, to, size, path);
 }
 
 static const char *
@@ -155,8 +158,7 @@ copy_regular_file(struct copy *copy, int from_dir, int to_dir, const char *name,
 	int to = openat(to_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (to == -1)
 		die_copying(copy, "open", path);
-	if (copy_data(copy, from, to, status->st_size) == -1)
-		die_copying(copy, "splice", path);
+	copy_data(copy, from, to, status->st_size, path);
 	copy_attributes(copy, to, status, path);
 	close(from);
 	close(to);
@@ -258,8 +260,8 @@ copy_skeleton(int skeleton_fd, int root_fd, const char *size_text)
 
 	if (pipe2(copy.pipe, O_CLOEXEC) == -1)
 		die_errno("pipe2");
-	/* The default size still works, only slower: above
-	 * /proc/sys/fs/pipe-max-size the kernel refuses (EPERM). */
+	/* The default size still works, only slower: the kernel may refuse
+	 * 1 MiB (ENOMEM, or EPERM past the per-user limits on pipe memory). */
 	if (fcntl(copy.pipe[1], F_SETPIPE_SZ, 1 << 20) == -1)
 		narrate("fcntl(F_SETPIPE_SZ, 1 MiB): %s, keeping the default pipe size", strerror(errno));
 	copy_directory(&copy, skeleton_fd, root_fd, "");

@@ -258,11 +258,12 @@ limit_pids(const struct container_cgroup *cgroup, const struct options *options)
  *
  * v1: the tasks file, not cgroup.procs. cgroup.procs moves a whole thread
  * group, so the kernel first holds every fork and exit on the host with a
- * global lock whose write side waits for an RCU grace period (5-25 ms,
- * bench/RESULTS.md). tasks moves one thread; when that thread is the writer
+ * global lock whose write side waits for an RCU grace period (7 ms here,
+ * bench/RESULTS.md; not with the favordynmods mount option, which is the
+ * host's to choose). tasks moves one thread; when that thread is the writer
  * itself the kernel skips the lock, and this process has only the one
- * thread. v2 allows that only between threads of one domain
- * (cgroup.threads), so v2 pays the grace period. */
+ * thread. v2 moves single threads only within a threaded subtree
+ * (cgroup.threads), so on v2 the join waits. */
 static void
 join_cgroup(const struct container_cgroup *cgroup)
 {
