@@ -139,8 +139,8 @@ get_link(struct mnl_socket *socket, const char *name)
  * Since Linux 6.8 RTM_GETLINK runs that work for the link first; older
  * kernels send an RTM_NEWLINK notification once it has run, and WATCH,
  * subscribed to RTNLGRP_LINK before the peer came up, has it. A link that
- * someone on the host sets down meanwhile never runs: give up after
- * LINK_TIMEOUT seconds rather than hang. */
+ * someone on the host sets down meanwhile never runs: give up when
+ * LINK_TIMEOUT seconds pass without a notification, rather than hang. */
 #define LINK_TIMEOUT 5
 
 static int
