@@ -73,11 +73,17 @@ open_skeleton(const char *path)
 	return fd;
 }
 
+static int
+try_mount_tmpfs(const char *target, unsigned long flags, const char *data)
+{
+	narrate("mount(\"tmpfs\", \"%s\", \"tmpfs\", 0x%lx, \"%s\")", target, flags, data);
+	return mount("tmpfs", target, "tmpfs", flags, data);
+}
+
 static void
 mount_tmpfs(const char *target, unsigned long flags, const char *data)
 {
-	narrate("mount(\"tmpfs\", \"%s\", \"tmpfs\", 0x%lx, \"%s\")", target, flags, data);
-	if (mount("tmpfs", target, "tmpfs", flags, data) == -1)
+	if (try_mount_tmpfs(target, flags, data) == -1)
 		die_errno("mount(\"tmpfs\", \"%s\", \"tmpfs\", \"%s\")", target, data);
 }
 
@@ -105,16 +111,13 @@ mount_root_tmpfs(const struct options *options)
 	unsigned long long size = options->rootfs_size;
 
 	snprintf(data, sizeof(data), "size=%llu,mode=0755,huge=within_size", size);
-	narrate("mount(\"tmpfs\", \"" NEW_ROOT "\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"%s\")", data);
-	if (mount("tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, data) == 0)
+	if (try_mount_tmpfs(NEW_ROOT, MS_NOSUID | MS_NODEV, data) == 0)
 		return;
 	if (errno != EINVAL)
 		die_errno("mount(\"tmpfs\", \"" NEW_ROOT "\", \"tmpfs\", \"%s\")", data);
+	narrate("EINVAL: again without huge=");
 	snprintf(data, sizeof(data), "size=%llu,mode=0755", size);
-	narrate("EINVAL: again without huge=: mount(\"tmpfs\", \"" NEW_ROOT "\", \"tmpfs\", "
-		"MS_NOSUID|MS_NODEV, \"%s\")", data);
-	if (mount("tmpfs", NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, data) == -1)
-		die_errno("mount(\"tmpfs\", \"" NEW_ROOT "\", \"tmpfs\", \"%s\")", data);
+	mount_tmpfs(NEW_ROOT, MS_NOSUID | MS_NODEV, data);
 }
 
 static void
