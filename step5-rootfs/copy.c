@@ -25,7 +25,8 @@ struct hard_link {
 
 struct copy {
 	int root_fd;
-	int pipe[2]; /* what splice(2) copies through */
+	bool use_splice; /* copy_file_range refused to cross filesystems */
+	int pipe[2];     /* what splice(2) copies through */
 	const char *size_text;
 	struct hard_link *links;
 	size_t link_count;
@@ -78,16 +79,14 @@ splice_data(const struct copy *copy, int from, int to, off_t size, const char *p
  * (the host's disk and our new tmpfs) it refuses with EXDEV, and from then
  * on splice_data() does the work. */
 static void
-copy_data(const struct copy *copy, int from, int to, off_t size, const char *path)
+copy_data(struct copy *copy, int from, int to, off_t size, const char *path)
 {
-	static bool use_splice;
-
-	while (!use_splice && size > 0) {
+	while (!copy->use_splice && size > 0) {
 		ssize_t copied = copy_file_range(from, NULL, to, NULL, (size_t)size, 0);
 		if (copied == -1 &&
 		    (errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP || errno == ENOSYS)) {
 			narrate("copy_file_range: %s, using splice", strerror(errno));
-			use_splice = true;
+			copy->use_splice = true;
 		} else if (copied == -1) {
 			die_copying(copy, "copy_file_range", path);
 		} else if (copied == 0) {
@@ -96,7 +95,7 @@ copy_data(const struct copy *copy, int from, int to, off_t size, const char *pat
 			size -= copied;
 		}
 	}
-	if (use_splice)
+	if (copy->use_splice)
 		splice_data(copy, from, to, size, path);
 }
 
