@@ -35,7 +35,6 @@ escape() {
 	run_chain "${options[@]}" --skel "$TEST_SKEL" escape-probe "$@"
 }
 
-# The host's root disk as MAJOR:MINOR; skips where / is on no block device.
 # The host's root disk, major:minor. Where / is on no block device (the VM's
 # initramfs), loop0's number (7:0) stands in: nodev refuses the open before
 # the kernel looks for the device, so any block device number shows it.
