@@ -23,8 +23,9 @@ PKGS := libcap libseccomp libmnl
 DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev
 DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
 
-COMMON_SOURCES := common/chain.c common/options.c common/supervise.c common/cgroup.c
-COMMON_HEADERS := common/chain.h common/cgroup.h
+COMMON_SOURCES := common/chain.c common/options.c common/supervise.c common/cgroup.c \
+		  common/relay.c
+COMMON_HEADERS := common/chain.h common/cgroup.h common/relay.h
 COMMON_OBJECTS := $(COMMON_SOURCES:%.c=$(BUILD)/%.o)
 
 STEPS := $(BIN)/step1 $(BIN)/step2 $(BIN)/step3 $(BIN)/step4 $(BIN)/step5 \

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "chain.h"
+#include "relay.h"
 
 const char *step_name = "step";
 int step_number;
@@ -251,7 +252,8 @@ open_chain(struct options *options)
 	char directory[PATH_MAX], path[PATH_MAX + 16];
 
 	/* Hand-over variables in the caller's environment are not ours. */
-	if (unsetenv("CHAIN_CGROUP_FD") == -1 || unsetenv("CHAIN_SUPERVISOR") == -1)
+	if (unsetenv("CHAIN_CGROUP_FD") == -1 || unsetenv("CHAIN_SUPERVISOR") == -1 ||
+	    unsetenv("CHAIN_CONSOLE_FD") == -1)
 		die_errno("unsetenv");
 	if (geteuid() != 0)
 		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
@@ -298,6 +300,13 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 {
 	step_number = number;
 	step_name = name;
+	/* A caller may start us with 0, 1 or 2 closed (`<&-`): the next file
+	 * opened would then become one of them, and the container's stdin
+	 * would be a step's binary or a pipe's wrong end. /dev/null instead. */
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+			die_errno("open(\"/dev/null\") as descriptor %d", fd);
+	}
 	original_argv = argv;
 	/* Executed by descriptor, a step would be named "3" in ps: name it. */
 	prctl(PR_SET_NAME, name); /* cannot fail for a string */
@@ -365,6 +374,8 @@ exec_command(const struct options *options)
 	static char *login_shell[] = { "bash", "-l", NULL };
 	char **command = options->command[0] != NULL ? options->command : login_shell;
 
+	/* A terminal of the container's own, when the supervisor asked for one. */
+	relay_take_terminal();
 	environ = container_environment(options);
 	/* Whatever the caller had open (a descriptor to a host directory is how
 	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */

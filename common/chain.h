@@ -35,6 +35,7 @@ struct options {
 	bool verbose;
 	int until;               /* the last step of the chain, 1..8 */
 	const char *hostname;
+	bool ipc_host;          /* --ipc host: no IPC namespace of its own */
 	const char *skel;        /* NULL: the skelfs/ next to the binaries */
 	uint64_t rootfs_size;    /* bytes */
 	const char *rootfs_size_text;

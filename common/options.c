@@ -41,6 +41,7 @@ enum long_only_option {
 	OPT_CPUS,
 	OPT_PIDS,
 	OPT_SECCOMP,
+	OPT_IPC,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "pids", required_argument, NULL, OPT_PIDS },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "ipc", required_argument, NULL, OPT_IPC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,7 +73,7 @@ print_usage(void)
 	printf("A container built one kernel mechanism at a time. Each step adds its\n"
 	       "layer and executes the next step with the same arguments; the last one\n"
 	       "executes COMMAND (default: bash as a login shell).\n\n"
-	       "  step1-uts      UTS namespace and hostname\n"
+	       "  step1-uts      UTS and IPC namespaces, hostname\n"
 	       "  step2-pid      PID namespace, /proc, and the supervisor outside\n"
 	       "  step3-net      network namespace, loopback and a veth pair\n"
 	       "  step4-mnt      mount namespace, all mounts private\n"
@@ -85,8 +87,10 @@ print_usage(void)
 	       "      --until N          stop the chain after step N and run COMMAND there\n"
 	       "      --stop-timeout S   seconds between a forwarded SIGTERM/SIGINT/SIGHUP\n"
 	       "                         and SIGKILL (default 10)\n\n"
-	       "UTS (step1):\n"
-	       "      --hostname NAME    hostname inside (default mycontainer)\n\n"
+	       "UTS and IPC (step1):\n"
+	       "      --hostname NAME    hostname inside (default mycontainer)\n"
+	       "      --ipc MODE         private (default): IPC objects of its own;\n"
+	       "                         host: the host's, as the talk's container has\n\n"
 	       "Network (step3):\n"
 	       "      --net MODE         veth (default): a veth pair to the host; none: only lo\n"
 	       "      --host-ip CIDR     host end of the veth pair (default 192.168.47.11/24)\n"
@@ -353,6 +357,15 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 				"inner hyphens and dots, at most 64 bytes)",
 				argument, strlen(argument) > 80 ? "..." : "");
 		options->hostname = argument;
+		break;
+	case OPT_IPC:
+		if (strcmp(argument, "private") == 0)
+			options->ipc_host = false;
+		else if (strcmp(argument, "host") == 0)
+			options->ipc_host = true;
+		else
+			return bad_input(error, "--ipc: '%.80s' is neither private nor host",
+					 argument);
 		break;
 	case OPT_SKEL:
 		if (argument[0] == '\0' || strlen(argument) >= PATH_MAX)

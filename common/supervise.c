@@ -1,10 +1,12 @@
 /* supervise.c: the supervisor, the one process of the chain that stays
  * outside the container.
  *
- * It waits for the container's first process, forwards the signals that
- * ask a container to stop, escalates to SIGKILL after --stop-timeout as
+ * It waits for the container's first process, relays the container's
+ * stdin, stdout and stderr (relay.c), forwards the signals that ask a
+ * container to stop, escalates to SIGKILL after --stop-timeout as
  * `docker stop` does, removes what outlives the container (its cgroup), and
- * exits with the container's status.
+ * exits with the container's status. It waits in poll(2): for the relay's
+ * descriptors and for its signals, which a signalfd(2) turns into reads.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,12 +17,14 @@
 #include <poll.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "chain.h"
+#include "relay.h"
 
 static sigset_t
 supervisor_signals(void)
@@ -33,6 +37,9 @@ supervisor_signals(void)
 	sigaddset(&signals, SIGINT);
 	sigaddset(&signals, SIGHUP);
 	sigaddset(&signals, SIGQUIT);
+	sigaddset(&signals, SIGWINCH); /* the caller's terminal changed size */
+	sigaddset(&signals, SIGTSTP);  /* Ctrl-Z without a terminal of its own */
+	sigaddset(&signals, SIGCONT);
 	return signals;
 }
 
@@ -54,7 +61,7 @@ block_supervisor_signals(sigset_t *previous)
 
 	/* Any of them may be inherited as ignored (a shell's `cmd &` ignores
 	 * SIGINT and SIGQUIT), and an ignored signal is discarded even while
-	 * blocked: sigwaitinfo would never see it. SIGCHLD ignored would also
+	 * blocked: the signalfd would never see it. SIGCHLD ignored would also
 	 * make the kernel reap the container itself, hiding its status. */
 	for (int number = 1; number < NSIG; number++) {
 		if (sigismember(&signals, number) == 1 && signal(number, SIG_DFL) == SIG_ERR)
@@ -62,6 +69,7 @@ block_supervisor_signals(sigset_t *previous)
 	}
 	if (sigprocmask(SIG_BLOCK, &signals, previous) == -1)
 		die_errno("sigprocmask(SIG_BLOCK)");
+	relay_prepare();
 }
 
 /* In the child: die with the supervisor, and take signals as before. */
@@ -84,6 +92,7 @@ die_with_supervisor(const sigset_t *previous)
 	close(supervisor_pidfd);
 	if (sigprocmask(SIG_SETMASK, previous, NULL) == -1)
 		die_errno("sigprocmask(SIG_SETMASK)");
+	relay_child();
 }
 
 static int
@@ -101,60 +110,98 @@ now(void)
 	return (double)time.tv_sec + (double)time.tv_nsec / 1e9;
 }
 
-/* The next signal; once a deadline is set, -1 with EAGAIN when it passes. */
+/* Milliseconds until the deadline, for poll(); -1: none set. */
 static int
-wait_for_signal(const sigset_t *signals, siginfo_t *info, double deadline)
+poll_timeout(double deadline)
 {
-	struct timespec timeout = { 0, 0 };
-
 	if (deadline == 0)
-		return sigwaitinfo(signals, info);
+		return -1;
 	double left = deadline - now();
-	if (left > 0)
-		timeout = (struct timespec){ (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
-	return sigtimedwait(signals, info, &timeout);
+	return left > 0 ? (int)(left * 1000) + 1 : 0;
 }
 
-/* Wait for the child, forwarding stop signals; returns its wait status. */
+/* What a signal asks of the container. Returns the new deadline. */
+static double
+forward(pid_t child, const struct signalfd_siginfo *info, unsigned stop_timeout, double deadline)
+{
+	int number = (int)info->ssi_signo;
+
+	if (number == SIGWINCH) {
+		relay_window_changed();
+		return deadline;
+	}
+	/* Ctrl-Z at the caller's terminal: the container is in a session of
+	 * its own and no longer gets it from that terminal. Stop it, stop
+	 * ourselves as the shell expects; SIGCONT (fg) resumes both. */
+	if (number == SIGTSTP) {
+		narrate("kill(-%d, SIGSTOP), then stop", child);
+		kill(-child, SIGSTOP);
+		raise(SIGSTOP);
+		return deadline;
+	}
+	if (number == SIGCONT) {
+		kill(-child, SIGCONT);
+		return deadline;
+	}
+	/* Typed at the caller's terminal (Ctrl-C, Ctrl-\), the kernel sends
+	 * it (SI_KERNEL) to the foreground group, which the container, in its
+	 * own session, is no longer in: pass it to the container's process
+	 * group, as that terminal would have. */
+	if (info->ssi_code == SI_KERNEL) {
+		narrate("kill(-%d, SIG%s): from the caller's terminal", child, sigabbrev_np(number));
+		kill(-child, number); /* ESRCH: it has just ended, as wanted */
+		return deadline;
+	}
+	narrate("kill(%d, SIG%s): forwarding", child, sigabbrev_np(number));
+	kill(child, number);
+	return deadline == 0 ? now() + stop_timeout : deadline;
+}
+
+/* Relay stdio and forward signals until the child ends; its wait status. */
 static int
 wait_for_container(pid_t child, unsigned stop_timeout)
 {
-	sigset_t signals = supervisor_signals();
+	sigset_t set = supervisor_signals();
+	struct pollfd fds[1 + RELAY_MAX_POLLFDS];
 	double deadline = 0;
 	int status;
 
+	/* Blocked since before the fork: they wait for us here. */
+	int signals = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (signals == -1)
+		die_errno("signalfd(-1, {SIGCHLD, SIGTERM, ...}, SFD_CLOEXEC|SFD_NONBLOCK)");
 	for (;;) {
-		siginfo_t info;
-		int signal_number = wait_for_signal(&signals, &info, deadline);
+		fds[0] = (struct pollfd){ .fd = signals, .events = POLLIN };
+		int count = 1 + relay_poll_fds(fds + 1);
+		int ready = poll(fds, (nfds_t)count, poll_timeout(deadline));
 
-		if (signal_number == -1 && errno == EAGAIN) {
-			narrate("kill(%d, SIGKILL): still running %us after the forwarded signal", child,
-				stop_timeout);
+		if (ready == -1 && errno == EINTR)
+			continue;
+		if (ready == -1)
+			die_errno("poll");
+		if (ready == 0) {
+			narrate("kill(%d, SIGKILL): still running %us after the forwarded signal",
+				child, stop_timeout);
 			kill(child, SIGKILL); /* it may just have exited: ESRCH is fine */
 			deadline = 0;
 			continue;
 		}
-		if (signal_number == -1) {
-			if (errno == EINTR)
+		relay_handle(fds + 1, count - 1);
+
+		struct signalfd_siginfo info;
+		while (read(signals, &info, sizeof(info)) == sizeof(info)) {
+			if (info.ssi_signo != SIGCHLD) {
+				deadline = forward(child, &info, stop_timeout, deadline);
 				continue;
-			die_errno("sigwaitinfo");
-		}
-		if (signal_number == SIGCHLD) {
+			}
 			pid_t pid = waitpid(child, &status, WNOHANG);
 			if (pid == -1)
 				die_errno("waitpid(%d)", child);
-			if (pid == child)
+			if (pid == child) {
+				close(signals);
 				return status;
-			continue;
+			}
 		}
-		/* Ctrl-C at the terminal is sent by the kernel (SI_KERNEL) to the
-		 * whole foreground process group: the container has it already. */
-		if (info.si_code == SI_KERNEL)
-			continue;
-		narrate("kill(%d, SIG%s): forwarding", child, sigabbrev_np(signal_number));
-		kill(child, signal_number);
-		if (deadline == 0)
-			deadline = now() + stop_timeout;
 	}
 }
 
@@ -170,7 +217,9 @@ supervise(long child, const struct options *options)
 		cgroup_container_name(name, sizeof(name), options->hostname, (long)getpid());
 		cgroup_remove_stale(cgroup_fd);
 	}
+	relay_start();
 	int status = wait_for_container((pid_t)child, options->stop_timeout);
+	relay_finish();
 	if (cgroup_fd != -1)
 		cgroup_report_and_remove(cgroup_fd, name, options,
 					 WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);

@@ -1,7 +1,9 @@
-/* step1-uts: a UTS namespace and the container's own hostname.
+/* step1-uts: the container's own hostname (a UTS namespace) and its own
+ * System V and POSIX IPC objects (an IPC namespace).
  *
  * The talk's script:   unshare -u bash step2
  *                      (and step2 begins with: hostname mycontainer)
+ *                      ipcs / ipcmk: shown right after the hostname
  *
  * The UTS namespace holds the hostname and the NIS domain name (uname(2)'s
  * "nodename" and "domainname"). After unshare(CLONE_NEWUTS) this process
@@ -9,6 +11,13 @@
  * children see, and nothing on the host. The talk sets the hostname at the
  * top of step2; it belongs here, where the namespace that holds it is made.
  * See uts_namespaces(7).
+ *
+ * The IPC namespace holds what processes share by a number or a name
+ * rather than by a file: shared memory segments, semaphore sets and message
+ * queues (ipcs(1) lists them) and POSIX message queues. Without one, the
+ * container's root reads and removes the host's segments (shmctl IPC_RMID)
+ * as the host's root would. See ipc_namespaces(7). Like the hostname, it is
+ * one flag and no set-up: a new IPC namespace starts empty.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -33,6 +42,17 @@ set_hostname(const char *hostname)
 		die_errno("sethostname(\"%s\")", hostname);
 }
 
+/* POSIX message queues appear as files once a mqueue filesystem is mounted
+ * (step5 mounts the container's at /dev/mqueue); the mount shows the queues
+ * of the IPC namespace of whoever mounts it, so this comes first. */
+static void
+unshare_ipc_namespace(void)
+{
+	narrate("unshare(CLONE_NEWIPC)");
+	if (unshare(CLONE_NEWIPC) == -1)
+		die_errno("unshare(CLONE_NEWIPC)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -41,5 +61,7 @@ main(int argc, char **argv)
 	step_init(1, "step1-uts", argc, argv, &options);
 	unshare_uts_namespace();
 	set_hostname(options.hostname);
+	if (!options.ipc_host) /* --ipc host: the talk's container, sharing the host's */
+		unshare_ipc_namespace();
 	exec_next(&options);
 }

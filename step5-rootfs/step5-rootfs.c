@@ -192,18 +192,11 @@ make_dev(void)
 	mount_tmpfs("dev", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755");
 	for (size_t i = 0; i < sizeof(devices) / sizeof(*devices); i++)
 		bind_device(devices[i]);
-	if (isatty(STDIN_FILENO)) { /* the terminal the container was started on */
-		const char *terminal = ttyname(STDIN_FILENO);
-		int fd = open("dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-		if (terminal == NULL || fd == -1)
-			die_errno("dev/console");
-		close(fd);
-		narrate("mount(\"%s\", \"dev/console\", NULL, MS_BIND, NULL)", terminal);
-		if (mount(terminal, "dev/console", NULL, MS_BIND, NULL) == -1)
-			die_errno("mount(\"%s\", \"dev/console\", NULL, MS_BIND)", terminal);
-	}
 	/* A devpts instance of the container's own: it sees its own
-	 * pseudo-terminals only (newinstance, devpts in mount(8)). */
+	 * pseudo-terminals only (newinstance, devpts in mount(8)). The
+	 * container's terminal, when it gets one, is made here at the end of
+	 * the chain (exec_command). No /dev/console: bound to the caller's
+	 * terminal, it would hand that terminal in again. */
 	make_directory("dev/pts", 0755);
 	narrate("mount(\"devpts\", \"dev/pts\", \"devpts\", MS_NOSUID|MS_NOEXEC, "
 		"\"newinstance,ptmxmode=0666,mode=0620,gid=5\")");
@@ -213,6 +206,12 @@ make_dev(void)
 	make_symlink("pts/ptmx", "dev/ptmx");
 	make_directory("dev/shm", 01777);
 	mount_tmpfs("dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64m,mode=1777");
+	/* POSIX message queues of the container's IPC namespace (step1), as
+	 * files: mqueue shows the queues of the namespace of whoever mounts it. */
+	make_directory("dev/mqueue", 0755);
+	narrate("mount(\"mqueue\", \"dev/mqueue\", \"mqueue\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)");
+	if (mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
+		die_errno("mount(\"mqueue\", \"dev/mqueue\", \"mqueue\", MS_NOSUID|MS_NODEV|MS_NOEXEC)");
 	make_symlink("/proc/self/fd", "dev/fd");
 	make_symlink("/proc/self/fd/0", "dev/stdin");
 	make_symlink("/proc/self/fd/1", "dev/stdout");

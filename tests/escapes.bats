@@ -400,10 +400,12 @@ in_terminal() {
 
 # What the container pushes into its terminal is read by whoever reads the
 # terminal next: the caller's shell, after the container is gone.
-@test "escapes: TIOCSTI into the caller's terminal works in the talk's container [--until 5]" {
+# Without a supervisor (--until 1) nobody relays: the container holds the
+# caller's terminal, as the talk's container did.
+@test "escapes: TIOCSTI into the caller's terminal works without a supervisor [--until 1]" {
 	legacy=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)
 	[ "$legacy" = 1 ] || skip "dev.tty.legacy_tiocsti is 0: TIOCSTI needs CAP_SYS_ADMIN"
-	in_terminal "$STEPS/step1 --until 5 --skel $TEST_SKEL escape-probe tiocsti '# escaped
+	in_terminal "$STEPS/step1 --until 1 $TEST_SKEL/usr/local/bin/escape-probe tiocsti '# escaped
 '; read -r -t 3 line; echo \"host read: \$line\""
 	assert_line "tiocsti: ESCAPED (pushed 10 characters into the terminal's input)"
 	assert_line "host read: # escaped"
@@ -416,4 +418,114 @@ in_terminal() {
 '; read -r -t 3 line; echo \"host read: \$line\""
 	refute_line "host read: # escaped"
 	assert_line --regexp '^tiocsti: blocked '
+}
+
+@test "escapes: TIOCSTI reaches only the container's own terminal, even in the talk's container [--until 5]" {
+	in_terminal "$STEPS/step1 --until 5 --skel $TEST_SKEL escape-probe tiocsti '# escaped
+'; read -r -t 3 line; echo \"host read: \$line\""
+	refute_line "host read: # escaped"
+	assert_line "host read: "
+}
+
+# --- the caller's terminal: taken over and left broken --------------------
+
+# takeover_in_terminal CHAIN...: run CHAIN (whose COMMAND is the probe)
+# under script(1), and report whether the caller's terminal modes and its
+# open file's flags (O_NONBLOCK) are what they were before.
+takeover_in_terminal() {
+	in_terminal "flags() { awk '/^flags/ {print \$2}' /proc/\$\$/fdinfo/0; }
+		modes=\$(stty -g) flags=\$(flags)
+		$*
+		[ \"\$(stty -g)\" = \"\$modes\" ] && echo 'modes: as before' || echo 'modes: changed'
+		[ \"\$(flags)\" = \"\$flags\" ] && echo 'flags: as before' || echo 'flags: changed'"
+}
+
+@test "escapes: a container without a supervisor changes the caller's terminal for good [--until 1]" {
+	takeover_in_terminal "$STEPS/step1 --until 1 $TEST_SKEL/usr/local/bin/escape-probe terminal-takeover"
+	assert_line --regexp '^terminal-takeover: ESCAPED '
+	assert_line "modes: changed"
+	assert_line "flags: changed"
+}
+
+@test "escapes: a hostile container leaves the caller's terminal as it was [full chain]" {
+	takeover_in_terminal "$STEPS/step1 --skel $TEST_SKEL escape-probe terminal-takeover"
+	assert_line --regexp '^terminal-takeover: ESCAPED \(took the foreground, .* on /dev/pts/0\)$'
+	assert_line "modes: as before"
+	assert_line "flags: as before"
+}
+
+@test "escapes: /dev/tty in the container is its own terminal, not the caller's [full chain]" {
+	in_terminal "echo host: \$(stat -c %D /dev/pts); $STEPS/step1 sh -c 'echo container: \$(stat -c %D /dev/pts) \$(tty); exec 3</dev/tty && echo /dev/tty opens'"
+	host=$(sed -n 's/^host: //p' <<<"$output")
+	assert_line --regexp "^container: [0-9a-f]+ /dev/pts/0$"
+	refute_line --regexp "^container: $host "
+	assert_line "/dev/tty opens"
+}
+
+# --- the caller's descriptors 0-2 --------------------------------------------
+
+@test "escapes: a directory given as stdin leads out to the host's files without a supervisor [--until 1]" {
+	run "$STEPS/step1" --until 1 "$TEST_SKEL/usr/local/bin/escape-probe" stdin-directory "$MARKER" <"$BATS_TEST_TMPDIR"
+	assert_success
+	assert_output "stdin-directory: ESCAPED ($MARKER reached through descriptor 0 and ..)"
+}
+
+@test "escapes: a directory given as stdin does not reach the container [--until 5]" {
+	run "$STEPS/step1" --until 5 --skel "$TEST_SKEL" escape-probe stdin-directory "$MARKER" <"$BATS_TEST_TMPDIR"
+	assert_failure 1
+	assert_output "stdin-directory: blocked (fchdir(0): Not a directory)"
+}
+
+@test "escapes: a directory given as stdin does not reach the container [full chain]" {
+	run "$STEPS/step1" --skel "$TEST_SKEL" escape-probe stdin-directory "$MARKER" <"$BATS_TEST_TMPDIR"
+	assert_failure 1
+	assert_output "stdin-directory: blocked (fchdir(0): Not a directory)"
+}
+
+@test "escapes: a read-only file given as stdin is reopened read-write without a supervisor [--until 1]" {
+	chmod 0444 "$MARKER"
+	run "$STEPS/step1" --until 1 "$TEST_SKEL/usr/local/bin/escape-probe" stdio-reopen <"$MARKER"
+	assert_success
+	assert_output "stdio-reopen: ESCAPED (descriptor 0 is a file of the caller's, reopened read-write through /proc/self/fd/0)"
+}
+
+@test "escapes: the caller's files given as stdin and stdout do not reach the container [full chain]" {
+	chmod 0444 "$MARKER"
+	"$STEPS/step1" --skel "$TEST_SKEL" escape-probe stdio-reopen <"$MARKER" >>"$BATS_TEST_TMPDIR/log" || true
+	run cat "$BATS_TEST_TMPDIR/log"
+	assert_output "stdio-reopen: blocked (no file of the caller's: 0, 1, 2 are pipe, pipe, pipe)"
+	run cat "$MARKER"
+	assert_output "on the host"
+}
+
+# --- the host's IPC objects --------------------------------------------------
+
+# The "host" here is a throwaway IPC namespace the test makes (unshare -i),
+# so that no object is made in the real host's: the chain started there
+# shares it exactly as it would share the host's.
+
+@test "escapes: the caller's System V shared memory is visible with --ipc host [--until 5]" {
+	run unshare --ipc sh -c "id=\$(ipcmk -M 4096 | grep -o '[0-9]*\$') && '$STEPS/step1' --ipc host --until 5 --skel '$TEST_SKEL' escape-probe shm \$id"
+	assert_success
+	assert_output --regexp '^shm: ESCAPED \(shmctl\([0-9]+, IPC_STAT\) saw a segment of 4096 bytes\)$'
+}
+
+@test "escapes: the caller's System V shared memory is out of sight [full chain]" {
+	run unshare --ipc sh -c "id=\$(ipcmk -M 4096 | grep -o '[0-9]*\$') && '$STEPS/step1' --skel '$TEST_SKEL' escape-probe shm \$id"
+	assert_failure 1
+	assert_output --regexp '^shm: blocked \(shmctl\([0-9]+, IPC_STAT\): Invalid argument\)$'
+}
+
+@test "escapes: the caller's POSIX message queue opens with --ipc host [--until 5]" {
+	mkdir "$BATS_TEST_TMPDIR/mqueue"
+	run unshare --ipc --mount --propagation private sh -c "mount -t mqueue mqueue '$BATS_TEST_TMPDIR/mqueue' && touch '$BATS_TEST_TMPDIR/mqueue/uth-queue' && '$STEPS/step1' --ipc host --until 5 --skel '$TEST_SKEL' escape-probe mqueue /uth-queue"
+	assert_success
+	assert_output "mqueue: ESCAPED (opened the POSIX message queue /uth-queue)"
+}
+
+@test "escapes: the caller's POSIX message queue is out of sight [full chain]" {
+	mkdir "$BATS_TEST_TMPDIR/mqueue"
+	run unshare --ipc --mount --propagation private sh -c "mount -t mqueue mqueue '$BATS_TEST_TMPDIR/mqueue' && touch '$BATS_TEST_TMPDIR/mqueue/uth-queue' && '$STEPS/step1' --skel '$TEST_SKEL' escape-probe mqueue /uth-queue"
+	assert_failure 1
+	assert_output 'mqueue: blocked (mq_open("/uth-queue"): No such file or directory)'
 }

@@ -7,7 +7,8 @@ set -euo pipefail
 # The tools TUTORIAL.md and the tests use inside the container.
 TOOLS=(bash sh ls cat ps hostname ip ping mount umount id grep sleep env true false
        echo uname readlink stat mkdir rmdir rm touch head tail wc df cut tr kill
-       ln cp mv chmod chown mknod dd seq whoami unshare nsenter findmnt less)
+       ln cp mv chmod chown mknod dd seq whoami unshare nsenter findmnt less
+       ipcs ipcmk ipcrm stty tty)
 GENERATED=(usr bin sbin lib lib64 proc dev sys tmp run var home mnt .populated)
 
 if [ "${1:-}" = --clean ]; then

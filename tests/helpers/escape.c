@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
+#include <mqueue.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,9 +32,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <termios.h>
 #include <unistd.h>
 
 enum outcome { ESCAPED, BLOCKED };
@@ -65,6 +68,21 @@ static enum outcome
 failed(struct result *result, const char *call)
 {
 	return say(result, BLOCKED, "%s: %s", call, strerror(errno));
+}
+
+/* failed(), with the call's arguments. */
+__attribute__((format(printf, 2, 3))) static enum outcome
+failed_call(struct result *result, const char *format, ...)
+{
+	char call[256];
+	int saved_errno = errno;
+	va_list arguments;
+
+	va_start(arguments, format);
+	vsnprintf(call, sizeof(call), format, arguments);
+	va_end(arguments);
+	errno = saved_errno;
+	return failed(result, call);
 }
 
 /* --- open_by_handle_at: "shocker" --------------------------------------- */
@@ -467,6 +485,117 @@ tiocsti(char **arguments, int count, struct result *result)
 	return say(result, ESCAPED, "pushed %zu characters into the terminal's input", strlen(text));
 }
 
+/* --- the host's IPC objects -------------------------------------------- */
+
+/* A System V segment is found by its number alone: without an IPC
+ * namespace of its own, the container sees (and could remove) the host's. */
+static enum outcome
+shm_segment(char **arguments, int count, struct result *result)
+{
+	struct shmid_ds segment;
+	int id = atoi(arguments[0]);
+
+	(void)count;
+	if (shmctl(id, IPC_STAT, &segment) == -1)
+		return failed_call(result, "shmctl(%d, IPC_STAT)", id);
+	return say(result, ESCAPED, "shmctl(%d, IPC_STAT) saw a segment of %zu bytes", id,
+		   (size_t)segment.shm_segsz);
+}
+
+static enum outcome
+message_queue(char **arguments, int count, struct result *result)
+{
+	(void)count;
+	mqd_t queue = mq_open(arguments[0], O_RDONLY);
+	if (queue == (mqd_t)-1)
+		return failed_call(result, "mq_open(\"%s\")", arguments[0]);
+	mq_close(queue);
+	return say(result, ESCAPED, "opened the POSIX message queue %s", arguments[0]);
+}
+
+/* --- the caller's descriptors 0-2 ---------------------------------------- */
+
+/* A directory handed in as stdin is a way out of any root: fchdir to it,
+ * then ".." up to the host's /. */
+static enum outcome
+stdin_directory(char **arguments, int count, struct result *result)
+{
+	(void)count;
+	if (fchdir(STDIN_FILENO) == -1)
+		return failed(result, "fchdir(0)");
+	for (int i = 0; i < 32; i++)
+		if (chdir("..") == -1)
+			return failed(result, "chdir(\"..\")");
+	int fd = open(arguments[0] + (arguments[0][0] == '/'), O_RDONLY);
+	if (fd == -1)
+		return failed_call(result, "open(\"%s\") from descriptor 0 and ..", arguments[0]);
+	close(fd);
+	return say(result, ESCAPED, "%s reached through descriptor 0 and ..", arguments[0]);
+}
+
+static const char *
+file_type(mode_t mode)
+{
+	return S_ISREG(mode) ? "file" : S_ISDIR(mode) ? "directory" : S_ISFIFO(mode) ? "pipe"
+		: S_ISCHR(mode) ? "terminal or device" : S_ISSOCK(mode) ? "socket" : "other";
+}
+
+/* A file of the caller's as 0, 1 or 2 is reopened read-write through
+ * /proc/self/fd (a new open, so its read-only mode does not hold; root
+ * keeps CAP_DAC_OVERRIDE). Opened and closed, nothing written. */
+static enum outcome
+stdio_reopen(char **arguments, int count, struct result *result)
+{
+	char path[32], types[64] = "";
+	struct stat status;
+
+	(void)arguments, (void)count;
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fstat(fd, &status) == -1)
+			return failed_call(result, "fstat(%d)", fd);
+		snprintf(types + strlen(types), sizeof(types) - strlen(types), "%s%s",
+			 fd > 0 ? ", " : "", file_type(status.st_mode));
+		if (!S_ISREG(status.st_mode))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		int reopened = open(path, O_RDWR);
+		if (reopened == -1)
+			return failed_call(result, "open(\"%s\", O_RDWR)", path);
+		close(reopened);
+		return say(result, ESCAPED, "descriptor %d is a file of the caller's, reopened "
+			   "read-write through %s", fd, path);
+	}
+	return say(result, BLOCKED, "no file of the caller's: 0, 1, 2 are %s", types);
+}
+
+/* --- the caller's terminal ----------------------------------------------- */
+
+/* What a hostile container does to the terminal it was given: takes the
+ * foreground, turns echo and line editing off, sets O_NONBLOCK on the open
+ * file (shared with whoever else has it open). Whether that terminal was
+ * the caller's the test sees from outside, after the container is gone. */
+static enum outcome
+terminal_takeover(char **arguments, int count, struct result *result)
+{
+	struct termios modes;
+
+	(void)arguments, (void)count;
+	if (!isatty(STDIN_FILENO))
+		return failed(result, "isatty(0)");
+	int foreground = tcsetpgrp(STDIN_FILENO, getpgrp());
+	if (tcgetattr(STDIN_FILENO, &modes) == -1)
+		return failed(result, "tcgetattr(0)");
+	modes.c_lflag &= ~(tcflag_t)(ECHO | ICANON);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &modes) == -1)
+		return failed(result, "tcsetattr(0, -echo -icanon)");
+	int flags = fcntl(STDIN_FILENO, F_GETFL);
+	if (flags == -1 || fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK) == -1)
+		return failed(result, "fcntl(0, F_SETFL, O_NONBLOCK)");
+	return say(result, ESCAPED, "%s, echo and line editing off, O_NONBLOCK on %s",
+		   foreground == 0 ? "took the foreground" : "not the foreground",
+		   ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "the terminal");
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -485,6 +614,11 @@ static const struct escape escapes[] = {
 	{ "keyctl", "", 0, keyring },
 	{ "bpf", "", 0, bpf_map },
 	{ "tiocsti", "[TEXT]", 0, tiocsti },
+	{ "shm", "ID", 1, shm_segment },
+	{ "mqueue", "/NAME", 1, message_queue },
+	{ "stdin-directory", "HOST_PATH", 1, stdin_directory },
+	{ "stdio-reopen", "", 0, stdio_reopen },
+	{ "terminal-takeover", "", 0, terminal_takeover },
 };
 
 static int

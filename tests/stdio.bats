@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# stdio: the container's stdin, stdout and stderr, relayed by the supervisor
+# (common/relay.c). Pipes when the caller's stdin or stdout is not a
+# terminal, a terminal of the container's own when both are.
+
+load helpers
+
+# in_terminal SCRIPT [INPUT...]: SCRIPT under script(1), on a pseudo-terminal
+# of its own, as an interactive ./step1 has; each INPUT is typed into that
+# terminal one second after the one before. Carriage returns are dropped.
+in_terminal() {
+	local script=$1
+	shift
+	SHELL=/bin/bash run script -qec "$script" /dev/null < <(
+		exec 3>&-
+		for input in "$@"; do
+			sleep 1
+			printf '%b' "$input"
+		done
+		sleep 5
+	)
+	output=${output//$'\r'/}
+	mapfile -t lines <<<"$output"
+}
+
+@test "stdio: COMMAND's 0, 1 and 2 are the supervisor's pipes, not the caller's files" {
+	run_chain sh -c 'readlink /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2' <"$BATS_TEST_TMPDIR"/../
+	assert_success
+	assert_line --index 0 --regexp '^pipe:\[[0-9]+\]$'
+	assert_line --index 1 --regexp '^pipe:\[[0-9]+\]$'
+	assert_line --index 2 --regexp '^pipe:\[[0-9]+\]$'
+}
+
+@test "stdio: COMMAND reads the caller's stdin to its end" {
+	run bash -c "printf 'one\ntwo\n' | '$STEPS/step1' cat"
+	assert_success
+	assert_output $'one\ntwo'
+}
+
+@test "stdio: COMMAND reads EOF when the caller has no stdin at all" {
+	run bash -c "'$STEPS/step1' cat <&-"
+	assert_success
+	assert_output ""
+}
+
+@test "stdio: stdout and stderr stay apart" {
+	run --separate-stderr "$STEPS/step1" sh -c 'echo to-stdout; echo to-stderr >&2'
+	assert_success
+	assert_output to-stdout
+	[ "$stderr" = to-stderr ]
+}
+
+@test "stdio: a large output arrives whole and in order" {
+	run bash -c "'$STEPS/step1' seq 1 500000 | md5sum"
+	assert_success
+	assert_output "$(seq 1 500000 | md5sum)"
+}
+
+@test "stdio: a reader that goes away ends COMMAND's writes (SIGPIPE), not the supervisor" {
+	run timeout 20 bash -c "'$STEPS/step1' seq 1 100000000 | head -n 2"
+	assert_success
+	assert_output $'1\n2'
+}
+
+@test "stdio: COMMAND runs in a session of its own" {
+	run_chain sh -c 'ps -o sid=,pid= -p 1'
+	assert_success
+	assert_output --regexp '^ *1 +1$'
+}
+
+@test "stdio: on a terminal, COMMAND gets a terminal of its own with the caller's size, and its exit status" {
+	in_terminal "stty rows 33 cols 101; $STEPS/step1 sh -c 'tty; stty size; exit 7'; echo status=\$?"
+	assert_line /dev/pts/0
+	assert_line "33 101"
+	assert_line status=7
+}
+
+@test "stdio: on a terminal, Ctrl-C reaches the container's foreground job through its own terminal" {
+	in_terminal "$STEPS/step1 sh -c 'trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait'; echo status=\$?" '\003'
+	assert_line ready
+	assert_line --regexp 'interrupted$' # after the terminal's echo of ^C
+	assert_line status=3
+}
+
+@test "stdio: on a terminal, what is typed reaches COMMAND, and EOF (Ctrl-D) ends it" {
+	in_terminal "$STEPS/step1 sh -c 'read -r line; echo \"got: \$line\"; cat; echo eof'; echo status=\$?" 'hello\r' '\004'
+	assert_line "got: hello"
+	assert_line eof
+	assert_line status=0
+}
+
+@test "stdio: without a terminal of its own, Ctrl-C at the caller's terminal reaches COMMAND" {
+	in_terminal "$STEPS/step1 sh -c 'trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait' </dev/null; echo status=\$?" '\003'
+	assert_line ready
+	assert_line --regexp 'interrupted$' # after the terminal's echo of ^C
+	assert_line status=3
+}
+
+@test "stdio: the caller's terminal modes are given back after the container [terminal]" {
+	in_terminal "before=\$(stty -g); $STEPS/step1 true; [ \"\$(stty -g)\" = \"\$before\" ] && echo modes: as before"
+	assert_line "modes: as before"
+}
