@@ -376,6 +376,11 @@ exec_command(const struct options *options)
 
 	/* A terminal of the container's own, when the supervisor asked for one. */
 	relay_take_terminal();
+	/* A signal the caller ignored stays ignored through exec (a shell's
+	 * `cmd &` ignores SIGINT; a SIGPIPE ignored makes every write to a
+	 * closed pipe an error message): COMMAND starts with the defaults. */
+	for (int number = 1; number < NSIG; number++)
+		signal(number, SIG_DFL); /* EINVAL for SIGKILL, SIGSTOP, glibc's own: fine */
 	environ = container_environment(options);
 	/* Whatever the caller had open (a descriptor to a host directory is how
 	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */
