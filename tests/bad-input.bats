@@ -122,6 +122,8 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: --cap-drop CAP_ alone" { bad_input "--cap-drop" --cap-drop CAP_ true; }
 @test "bad-input: --seccomp foo" { bad_input "--seccomp" --seccomp foo true; }
 @test "bad-input: --seccomp empty" { bad_input "--seccomp" --seccomp '' true; }
+@test "bad-input: --ipc shareable" { bad_input "--ipc" --ipc shareable true; }
+@test "bad-input: --ipc empty" { bad_input "--ipc" --ipc '' true; }
 @test "bad-input: a bad option for step7 is refused with --until 1 too [--memory 1k]" { bad_input "--memory" --until 1 --memory 1k true; }
 
 # --- COMMAND and the caller ----------------------------------------------------------------------------------

@@ -71,12 +71,12 @@ step_suffix() {
 kill_at() {
 	local pid midway
 	[ -x "$FAULTS/step1" ] || fail "no fault-injection build: run make faults"
-	# setsid: the chain's processes are in a session of their own (see start_step).
+	# The container is a child of the supervisor, in a session of its own.
 	CHAIN_FAULT=$1:pause setsid "$FAULTS/step1" true </dev/null >/dev/null 2>&1 3>&- &
 	pid=$!
 	BACKGROUND_PIDS+=("$pid")
-	wait_until 10 pgrep -s "$pid" -x "$2" >/dev/null
-	midway=$(pgrep -s "$pid" -x "$2")
+	wait_until 10 pgrep -P "$pid" -x "$2" >/dev/null
+	midway=$(pgrep -P "$pid" -x "$2")
 	kill -KILL "$midway"
 	wait_for_exit "$pid" 10
 	assert_equal "$status" 137

@@ -58,3 +58,37 @@ load helpers
 	wait_until 5 eval "[ \"\$(cat /proc/$BG_PID/comm)\" = sleep ]"
 	refute [ "$(stat -Lc %i "/proc/$BG_PID/ns/uts")" = "$(host_namespace uts)" ]
 }
+
+@test "step1-uts: the container has an IPC namespace of its own [--until 1]" {
+	run_chain --until 1 readlink /proc/self/ns/ipc
+	assert_success
+	refute_output "ipc:[$(host_namespace ipc)]"
+	assert_output --regexp '^ipc:\[[0-9]+\]$'
+}
+
+@test "step1-uts: --ipc host keeps the caller's IPC namespace [--until 1]" {
+	run_chain --until 1 --ipc host readlink /proc/self/ns/ipc
+	assert_success
+	assert_output "ipc:[$(host_namespace ipc)]"
+}
+
+@test "step1-uts: -v narrates unshare(CLONE_NEWIPC), and not with --ipc host [--until 1]" {
+	run --separate-stderr "$STEPS/step1" -v --until 1 true
+	assert_success
+	[[ $stderr == *'step1-uts: unshare(CLONE_NEWIPC)'* ]]
+	run --separate-stderr "$STEPS/step1" -v --until 1 --ipc host true
+	[[ $stderr != *'CLONE_NEWIPC'* ]]
+}
+
+# The "host" segment is made in a throwaway IPC namespace (unshare -i) that
+# stands in for the caller's, so nothing is made in the real host's.
+@test "step1-uts: the caller's shared memory segments are not in the container, and its own are not the caller's" {
+	run unshare --ipc sh -c "ipcmk -M 4096 >/dev/null && '$STEPS/step1' sh -c 'ipcs -m | grep -c 4096; ipcmk -M 8192 >/dev/null; ipcs -m | grep -c 8192'; ipcs -m | grep -c 8192"
+	assert_output $'0\n1\n0'
+}
+
+@test "step1-uts: the container's POSIX message queues are at /dev/mqueue" {
+	run_chain sh -c 'findmnt -no FSTYPE /dev/mqueue'
+	assert_success
+	assert_output mqueue
+}

@@ -187,7 +187,7 @@ make_test_skeleton() {
 	run_chain --until 5 cat /proc/self/mountinfo
 	assert_success
 	run sort <<<"$(cut -d' ' -f5 <<<"$output")"
-	assert_output "$(printf '%s\n' / /dev /dev/full /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc | sort)"
+	assert_output "$(printf '%s\n' / /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc | sort)"
 }
 
 @test "step5-rootfs: /proc/1/root is the container's root [--until 5]" {
