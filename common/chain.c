@@ -375,12 +375,12 @@ exec_command(const struct options *options)
 	char **command = options->command[0] != NULL ? options->command : login_shell;
 
 	/* A terminal of the container's own, when the supervisor asked for one. */
-	relay_take_terminal();
+	relay_take_terminal(getenv_fd("CHAIN_CONSOLE_FD"));
 	/* A signal the caller ignored stays ignored through exec (a shell's
 	 * `cmd &` ignores SIGINT; a SIGPIPE ignored makes every write to a
 	 * closed pipe an error message): COMMAND starts with the defaults. */
 	for (int number = 1; number < NSIG; number++)
-		signal(number, SIG_DFL); /* EINVAL for SIGKILL, SIGSTOP, glibc's own: fine */
+		(void)signal(number, SIG_DFL); /* EINVAL for SIGKILL, SIGSTOP, glibc's own: fine */
 	environ = container_environment(options);
 	/* Whatever the caller had open (a descriptor to a host directory is how
 	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */

@@ -158,7 +158,8 @@ relay_start(void)
 {
 	/* A reader that went away is an EPIPE to pass on, not a reason for
 	 * the supervisor to die (the child keeps the default, set before). */
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		die_errno("signal(SIGPIPE, SIG_IGN)");
 	if (terminal) {
 		close(console[1]);
 		atexit(restore_caller_terminal); /* also when the supervisor dies of an error */
@@ -333,14 +334,12 @@ send_descriptor(int socket, int fd)
 }
 
 void
-relay_take_terminal(void)
+relay_take_terminal(int socket)
 {
-	const char *value = getenv("CHAIN_CONSOLE_FD");
 	struct winsize size;
 
-	if (value == NULL)
+	if (socket == -1)
 		return; /* pipes, or no supervisor: 0, 1 and 2 are what they are */
-	int socket = atoi(value);
 	/* After step5, /dev/ptmx is the container's own devpts instance. */
 	narrate("open(\"/dev/ptmx\", O_RDWR|O_NOCTTY|O_CLOEXEC)");
 	int master_side = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -31,9 +31,10 @@ void relay_window_changed(void);
  * pipes or the terminal, and give the caller's terminal back as it was. */
 void relay_finish(void);
 
-/* The last step, right before COMMAND: when a terminal was asked for, make
- * one in the container's /dev, send its other end to the supervisor, and
- * make it the controlling terminal and 0, 1, 2 (common/chain.c). */
-void relay_take_terminal(void);
+/* The last step, right before COMMAND: when a terminal was asked for (the
+ * socket handed down as CHAIN_CONSOLE_FD; -1: none), make one in the
+ * container's /dev, send its master side to the supervisor, and make the
+ * other side the controlling terminal and 0, 1, 2 (common/chain.c). */
+void relay_take_terminal(int socket);
 
 #endif
