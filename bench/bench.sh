@@ -133,6 +133,25 @@ add full-overlay "./step1 --overlay" ./step1 --overlay /bin/true
 add until3-none "./step1 --until 3 --net none" ./step1 --until 3 --net none /bin/true
 add until5-overlay "./step1 --until 5 --overlay" ./step1 --until 5 --overlay /bin/true
 add full-overlay-none "./step1 --overlay --net none" ./step1 --overlay --net none /bin/true
+# The relay (common/relay.c): 64 MiB through the supervisor's pipes, against
+# the same output written straight to the caller's stdout (--until 1 has no
+# supervisor). hyperfine's stdout is /dev/null.
+add relay-direct "64 MiB out, --until 1 (no relay)" ./step1 --until 1 head -c 64M /dev/zero
+add relay-pipes "64 MiB out, --until 2 (relayed)" ./step1 --until 2 head -c 64M /dev/zero
+# BENCH_BASE=REV: the same chain built from another commit, for an A/B of a
+# change's start-up cost (a worktree in bench/.work/base, rebuilt when REV moves).
+if [ -n "${BENCH_BASE:-}" ]; then
+	base_commit=$(git rev-parse --verify "$BENCH_BASE^{commit}") || die "BENCH_BASE=$BENCH_BASE: no such commit"
+	if [ "$(git -C "$WORK/base" rev-parse HEAD 2>/dev/null)" != "$base_commit" ]; then
+		say "building $BENCH_BASE ($base_commit) in $WORK/base"
+		git worktree remove --force "$WORK/base" 2>/dev/null || rm -rf "$WORK/base"
+		git worktree add --detach "$WORK/base" "$base_commit" >/dev/null
+	fi
+	make -s -C "$WORK/base" all >/dev/null
+	echo "$BENCH_BASE ${base_commit:0:12}" >"$RESULTS/base"
+	add base-until2 "./step1 --until 2 at BENCH_BASE" "$WORK/base/step1" --until 2 /bin/true
+	add base-full "./step1 (full chain) at BENCH_BASE" "$WORK/base/step1" /bin/true
+fi
 add floor "floor (clone + proc + exec)" "$WORK/floor" /bin/true
 add unshare "unshare -uipnm --fork --mount-proc" unshare -uipnm --fork --mount-proc /bin/true
 add talk "talk's scripts (bench/talk)" bash bench/talk/step1 /bin/true

@@ -15,6 +15,9 @@
  *
  * The parent stays on the host as the supervisor (common/supervise.c): it
  * waits for PID 1, forwards SIGTERM/SIGINT/SIGHUP, and exits with its status.
+ * It also relays the container's stdin, stdout and stderr (common/relay.c):
+ * the child starts a session of its own and gets the supervisor's pipes,
+ * never the caller's own files or terminal.
  */
 #define _GNU_SOURCE
 #include <sched.h>
