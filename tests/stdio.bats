@@ -102,3 +102,18 @@ in_terminal() {
 	in_terminal "before=\$(stty -g); $STEPS/step1 true; [ \"\$(stty -g)\" = \"\$before\" ] && echo modes: as before"
 	assert_line "modes: as before"
 }
+
+@test "stdio: without a terminal of its own, Ctrl-Z stops the container with the supervisor and fg continues both" {
+	# An interactive bash, for job control; --norc: nothing of the host's;
+	# --noediting: no line editor's escapes in the output.
+	in_terminal "bash --norc --noediting -i" \
+		"$STEPS/step1 sh -c 'echo first; sleep 2; echo second' </dev/null\n" \
+		'\032' \
+		"ps -o stat=,comm= -C step2-pid,sleep | sort -u | tr '\\\\n' ' '; echo; fg\n" \
+		'echo status=$?; exit\n'
+	assert_line --regexp 'Stopped +.*step1'
+	assert_line --regexp 'T +sleep T +step2-pid $' # other sleeps of the host's may be listed too
+	assert_line second
+	assert_line --regexp 'status=0$'
+	refute_line --partial 'bash: fg:' # the job was there to continue
+}
