@@ -3,8 +3,12 @@
  * step7 creates the container's cgroup and moves the container into it, but
  * step7 is the container: it cannot remove the cgroup after the container has
  * ended. The supervisor, the one process of the chain that stays on the host,
- * does that, and at its start it removes the cgroups of supervisors that
- * were killed before they could.
+ * does that, and at its start it kills and removes the containers of
+ * supervisors that were killed before they could. Those containers may still
+ * run: PR_SET_PDEATHSIG belongs to the container's first process, which can
+ * clear it. A supervisor counts as gone when its lock (common/chain.c,
+ * hold_supervisor_lock) can be taken, never from a pid: a supervisor in
+ * another PID namespace has no pid here, and a dead one's pid can be reused.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,28 +62,43 @@ read_cgroup_file(int root_fd, const char *path, char *buffer, size_t size)
 	return length;
 }
 
-void
-cgroup_container_name(char *name, size_t size, const char *hostname, long supervisor)
+/* v2 (Linux 5.14+): writing "1" to cgroup.kill sends SIGKILL to every
+ * process of the cgroup, those it gains meanwhile included (cgroup-v2.rst,
+ * "cgroup.kill"). v1 has no such file, nor v2 before 5.14: there
+ * remove_cgroup's loop kills what cgroup.procs lists. A child forked after
+ * the read escapes one round, not the next; and in a chain the container's
+ * PID 1 is in the first list, whose death kills the rest of its PID
+ * namespace at once (pid_namespaces(7)). So no freezer is needed to stop
+ * forks while the list is read. */
+static void
+kill_cgroup(int root_fd, const char *path)
 {
-	snprintf(name, size, "%s-%ld", hostname, supervisor);
+	char file[600];
+
+	snprintf(file, sizeof(file), "%s/cgroup.kill", path);
+	narrate("write(\"/sys/fs/cgroup/%s\", \"1\")", file);
+	/* ENOENT: no cgroup (the supervisor died before step7), or no file */
+	if (write_file_at(root_fd, file, "1") == -1 && errno != ENOENT)
+		warn_errno("write(\"/sys/fs/cgroup/%s\", \"1\")", file);
 }
 
 /* A cgroup can only be removed once no process is in it. The container's
  * processes are gone when its PID 1 has been reaped (the kernel kills the
  * rest of a PID namespace first), so the first rmdir normally succeeds; if
- * something is still there, kill it and try again for a short while. */
-static void
+ * something is still there, kill it and try again for a short while.
+ * Returns -1 if the cgroup is still there. */
+static int
 remove_cgroup(int root_fd, const char *path)
 {
 	char procs[600], pids[4096];
+	int error = 0;
 
 	for (int attempt = 0; attempt < 100; attempt++) {
 		if (unlinkat(root_fd, path, AT_REMOVEDIR) == 0 || errno == ENOENT)
-			return;
-		if (errno != EBUSY) {
-			warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
-			return;
-		}
+			return 0;
+		error = errno;
+		if (error != EBUSY)
+			break;
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
 		if (read_cgroup_file(root_fd, procs, pids, sizeof(pids)) > 0) {
 			char *end;
@@ -85,12 +106,15 @@ remove_cgroup(int root_fd, const char *path)
 				long pid = strtol(p, &end, 10);
 				if (end == p)
 					break;
+				narrate("kill(%ld, SIGKILL): in /sys/fs/cgroup/%s", pid, path);
 				kill((pid_t)pid, SIGKILL); /* ESRCH: already gone, as wanted */
 			}
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 10000000L }, NULL); /* 10ms */
 	}
+	errno = error; /* not kill's ESRCH */
 	warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
+	return -1;
 }
 
 /* The parent is removed too once the last container has gone; another
@@ -119,55 +143,116 @@ for_each_hierarchy(int root_fd, void (*action)(int root_fd, const char *parent, 
 	}
 }
 
-static void
-remove_stale_in(int root_fd, const char *parent, void *data)
-{
-	char path[512];
-	(void)data;
-	int fd = openat(root_fd, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *directory = fd == -1 ? NULL : fdopendir(fd);
-	struct dirent *entry;
+/* A container's cgroup, and whether it is gone from every hierarchy. */
+struct container {
+	const char *name;
+	bool removed;
+};
 
-	if (directory == NULL) {
-		if (fd != -1)
-			close(fd);
-		return; /* no parent: nothing of ours there */
+/* The lock file goes only with the cgroup: while the lock file is there,
+ * the next start tries the cgroup again. The directory goes with the last
+ * lock file (another supervisor's makes rmdir fail with ENOTEMPTY). */
+static void
+remove_lock_file(const char *name)
+{
+	char path[sizeof(SUPERVISOR_LOCKS) + 256];
+
+	snprintf(path, sizeof(path), SUPERVISOR_LOCKS "/%s", name);
+	narrate("unlink(\"%s\")", path);
+	if (unlink(path) == -1 && errno != ENOENT)
+		warn_errno("unlink(\"%s\")", path);
+	if (rmdir(SUPERVISOR_LOCKS) == -1 && errno != ENOTEMPTY && errno != EEXIST &&
+	    errno != ENOENT && errno != EBUSY)
+		warn_errno("rmdir(\"" SUPERVISOR_LOCKS "\")");
+}
+
+/* The lock file NAME of a supervisor that has gone, locked, or -1 while its
+ * supervisor lives: the kernel releases a supervisor's flock only when the
+ * supervisor has exited, whichever PID namespace it is in, and only a lock
+ * that is free can be taken (common/chain.c, hold_supervisor_lock). */
+static int
+lock_of_dead_supervisor(int locks_fd, const char *name)
+{
+	struct stat status;
+	int fd = openat(locks_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd == -1) {
+		if (errno != ENOENT) /* ENOENT: its supervisor or another start removed it */
+			warn_errno("open(\"" SUPERVISOR_LOCKS "/%s\")", name);
+		return -1;
 	}
-	while ((entry = readdir(directory)) != NULL) {
-		const char *dash = strrchr(entry->d_name, '-');
-		if (entry->d_type != DT_DIR || dash == NULL)
-			continue;
-		long supervisor = strtol(dash + 1, NULL, 10);
-		if (supervisor <= 0 || kill((pid_t)supervisor, 0) == 0 || errno != ESRCH)
-			continue;
-		/* Only rmdir, which fails (EBUSY) while processes are in it: a
-		 * supervisor in another PID namespace may just be invisible to
-		 * us, and its container must not be touched. A killed one's
-		 * container died with it (PR_SET_PDEATHSIG), so its cgroup is empty. */
-		snprintf(path, sizeof(path), "%s/%s", parent, entry->d_name);
-		if (unlinkat(root_fd, path, AT_REMOVEDIR) == 0)
-			narrate("rmdir(\"/sys/fs/cgroup/%s\"): its supervisor is gone", path);
-		else if (errno != EBUSY && errno != ENOENT)
-			warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
+	narrate("flock(\"" SUPERVISOR_LOCKS "/%s\", LOCK_EX|LOCK_NB)", name);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) /* EWOULDBLOCK: its supervisor holds it */
+			warn_errno("flock(\"" SUPERVISOR_LOCKS "/%s\", LOCK_EX|LOCK_NB)", name);
+		close(fd);
+		return -1;
 	}
-	closedir(directory);
+	/* Taken after another start removed the file: that start has done
+	 * the work, and a supervisor may be making a new file of this name. */
+	if (fstat(fd, &status) == -1)
+		die_errno("fstat(\"" SUPERVISOR_LOCKS "/%s\")", name);
+	if (status.st_nlink == 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+kill_and_remove_in(int root_fd, const char *parent, void *data)
+{
+	struct container *container = data;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", parent, container->name);
+	if (cgroup_layout(root_fd) == CGROUP_V2)
+		kill_cgroup(root_fd, path);
+	narrate("rmdir(\"/sys/fs/cgroup/%s\"): its supervisor is gone", path);
+	if (remove_cgroup(root_fd, path) == -1)
+		container->removed = false;
 	remove_parent_if_empty(root_fd, parent);
 }
 
 void
-cgroup_remove_stale(int root_fd)
+cgroup_remove_stale(int root_fd, const char *own_name)
 {
-	for_each_hierarchy(root_fd, remove_stale_in, NULL);
+	int fd = open(SUPERVISOR_LOCKS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *locks = fd == -1 ? NULL : fdopendir(fd);
+	struct dirent *entry;
+
+	if (locks == NULL) {
+		warn_errno("open(\"" SUPERVISOR_LOCKS "\")"); /* our own lock file is in it */
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	while ((entry = readdir(locks)) != NULL) {
+		if (entry->d_type != DT_REG || strcmp(entry->d_name, own_name) == 0)
+			continue;
+		int lock = lock_of_dead_supervisor(dirfd(locks), entry->d_name);
+		if (lock == -1)
+			continue;
+		/* Held while its cgroup goes, so that no other start does the same. */
+		struct container container = { entry->d_name, true };
+		for_each_hierarchy(root_fd, kill_and_remove_in, &container);
+		if (container.removed)
+			remove_lock_file(entry->d_name);
+		close(lock);
+	}
+	closedir(locks);
 }
 
 static void
-remove_container_in(int root_fd, const char *parent, void *name)
+remove_container_in(int root_fd, const char *parent, void *data)
 {
+	struct container *container = data;
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s", parent, (const char *)name);
+	snprintf(path, sizeof(path), "%s/%s", parent, container->name);
 	narrate("rmdir(\"/sys/fs/cgroup/%s\")", path);
-	remove_cgroup(root_fd, path);
+	if (remove_cgroup(root_fd, path) == -1)
+		container->removed = false;
 	remove_parent_if_empty(root_fd, parent);
 }
 
@@ -200,5 +285,10 @@ cgroup_report_and_remove(int root_fd, const char *name, const struct options *op
 			killed ? "container killed" : "a process in the container was killed",
 			format_size(options->memory, limit, sizeof(limit)));
 	}
-	for_each_hierarchy(root_fd, remove_container_in, (void *)name);
+	struct container container = { name, true };
+	for_each_hierarchy(root_fd, remove_container_in, &container);
+	/* If the cgroup is still there, the lock file stays, and is released
+	 * when this supervisor exits: the next start tries again. */
+	if (container.removed)
+		remove_lock_file(name);
 }

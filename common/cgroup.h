@@ -19,11 +19,13 @@ extern const char *const cgroup_v1_controllers[3];
 
 enum cgroup_layout cgroup_layout(int root_fd);
 
-/* "mycontainer-4242": the hostname and the supervisor's process ID. */
-void cgroup_container_name(char *name, size_t size, const char *hostname, long supervisor);
+/* Called by the supervisor. NAME is the container's, "mycontainer-<16 hex
+ * digits>" (handed_container_name()): its cgroup's and its lock file's. */
 
-/* Called by the supervisor. */
-void cgroup_remove_stale(int root_fd);
+/* Kill and remove the containers of dead supervisors (their locks free),
+ * and their lock files; never one whose supervisor lives. */
+void cgroup_remove_stale(int root_fd, const char *own_name);
+/* Say if the OOM killer struck; remove the cgroup, then the lock file. */
 void cgroup_report_and_remove(int root_fd, const char *name, const struct options *options,
 			      bool killed);
 

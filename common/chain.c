@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -16,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -189,21 +192,75 @@ handed_cgroup_fd(void)
 	return getenv_fd("CHAIN_CGROUP_FD");
 }
 
-long
-handed_supervisor_pid(void)
+const char *
+handed_container_name(void)
 {
-	const char *value = getenv("CHAIN_SUPERVISOR");
+	return getenv("CHAIN_SUPERVISOR");
+}
 
-	return value == NULL ? 0 : strtol(value, NULL, 10);
+/* Random, not the supervisor's pid: the container reads its cgroup's name
+ * in /proc/self/cgroup, and a pid is the host's to keep; it also says
+ * nothing about a supervisor in another PID namespace, or one whose pid
+ * has been reused. */
+static void
+name_container(char *name, size_t size, const char *hostname)
+{
+	uint64_t random;
+
+	narrate("getrandom(8, 0)");
+	if (getrandom(&random, sizeof(random), 0) != (ssize_t)sizeof(random))
+		die_errno("getrandom(8, 0)");
+	snprintf(name, size, "%s-%016" PRIx64, hostname, random);
+}
+
+/* The supervisor's lock: flock(2) on SUPERVISOR_LOCKS/<name>, held until it
+ * exits. The kernel drops the lock when the last descriptor of it is
+ * closed, however the process ended, SIGKILL included; a next start that
+ * can take it knows the supervisor is gone, from any PID namespace.
+ * O_CLOEXEC: the child shares the descriptor until it executes the next
+ * step, and the container never holds it (nor could it keep a dead
+ * supervisor's container looking alive). */
+static void
+hold_supervisor_lock(const char *name)
+{
+	char path[sizeof(SUPERVISOR_LOCKS) + 128];
+	struct stat status;
+
+	snprintf(path, sizeof(path), SUPERVISOR_LOCKS "/%s", name);
+	for (int attempt = 0; attempt < 10; attempt++) {
+		narrate("mkdir(\"" SUPERVISOR_LOCKS "\", 0700)");
+		if (mkdir(SUPERVISOR_LOCKS, 0700) == -1 && errno != EEXIST)
+			die_errno("mkdir(\"" SUPERVISOR_LOCKS "\")");
+		narrate("open(\"%s\", O_RDONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600)", path);
+		int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd == -1 && errno == ENOENT)
+			continue; /* the last supervisor removed the empty directory: again */
+		if (fd == -1)
+			die_errno("open(\"%s\")", path);
+		narrate("flock(%d, LOCK_EX)", fd);
+		if (flock(fd, LOCK_EX) == -1)
+			die_errno("flock(%d, LOCK_EX)", fd);
+		/* Between open and flock the lock was free: a start that took it
+		 * then saw a dead supervisor (one with no cgroup yet) and removed
+		 * the file, and our lock is on a file no one can find. */
+		if (fstat(fd, &status) == -1)
+			die_errno("fstat(%d)", fd);
+		if (status.st_nlink > 0)
+			return; /* the descriptor stays open: the lock with it */
+		close(fd); /* nothing written: nothing to lose */
+	}
+	die("open(\"%s\"): removed by other starts 10 times", path);
 }
 
 void
-hand_over_supervisor(long pid)
+hand_over_supervisor(const struct options *options)
 {
-	char text[24];
+	char name[128];
 
-	snprintf(text, sizeof(text), "%ld", pid);
-	if (setenv("CHAIN_SUPERVISOR", text, 1) == -1)
+	name_container(name, sizeof(name), options->hostname);
+	if (handed_cgroup_fd() != -1)
+		hold_supervisor_lock(name);
+	if (setenv("CHAIN_SUPERVISOR", name, 1) == -1)
 		die_errno("setenv(CHAIN_SUPERVISOR)");
 }
 

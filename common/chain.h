@@ -100,8 +100,15 @@ __attribute__((noreturn)) void exec_next(const struct options *options);
 
 /* Hand-over state that outlives one step (see DESIGN.md). */
 int handed_cgroup_fd(void);          /* -1 when step7 is not in the chain */
-long handed_supervisor_pid(void);    /* 0 when no supervisor runs */
-void hand_over_supervisor(long pid);
+
+/* The supervisor, before it forks, names the container "<hostname>-<16
+ * random hex digits>" (the name of its cgroup) and hands the name down in
+ * CHAIN_SUPERVISOR; if step7 is in the chain it also holds the lock file
+ * SUPERVISOR_LOCKS/<name> until it exits, by which the next start tells a
+ * live supervisor from a dead one (common/cgroup.c). */
+#define SUPERVISOR_LOCKS "/run/under-the-hood"
+void hand_over_supervisor(const struct options *options);
+const char *handed_container_name(void); /* NULL when no supervisor runs */
 
 /* The option parser (options.c). It never exits and prints nothing:
  * step_init() prints the message and exits 2 on OPTIONS_BAD_INPUT, prints

@@ -209,14 +209,12 @@ void
 supervise(long child, const struct options *options)
 {
 	int cgroup_fd = handed_cgroup_fd();
-	char name[128];
+	const char *name = handed_container_name();
 
 	/* The supervisor needs none of the later steps' binaries; the
 	 * cgroup directory it keeps to remove the container's cgroup. */
-	if (cgroup_fd != -1) {
-		cgroup_container_name(name, sizeof(name), options->hostname, (long)getpid());
-		cgroup_remove_stale(cgroup_fd);
-	}
+	if (cgroup_fd != -1)
+		cgroup_remove_stale(cgroup_fd, name);
 	relay_start();
 	int status = wait_for_container((pid_t)child, options->stop_timeout);
 	relay_finish();

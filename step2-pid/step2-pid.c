@@ -61,7 +61,7 @@ main(int argc, char **argv)
 	unshare_pid_namespace();
 
 	block_supervisor_signals(&signals);
-	hand_over_supervisor(getpid());
+	hand_over_supervisor(&options);
 	narrate("fork()");
 	pid_t child = fork();
 	if (child == -1)

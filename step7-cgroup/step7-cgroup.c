@@ -13,14 +13,16 @@
  * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
  * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
  * same cgroup is made in memory/, pids/ and cpu/. Ours is
- * under-the-hood/<hostname>-<supervisor pid>. The host's /sys/fs/cgroup is
+ * under-the-hood/<hostname>-<16 hex digits>, a name the supervisor drew at
+ * random and handed down (CHAIN_SUPERVISOR). The host's /sys/fs/cgroup is
  * out of reach since step5: the first step opened it and handed it down,
  * and every path here is relative to that descriptor. step6 dropped
  * CAP_SYS_ADMIN, but uid 0 still owns cgroupfs's files.
  *
  * Docker also gives a cgroup namespace, so that /proc/self/cgroup reads
  * "0::/" inside; unshare(CLONE_NEWCGROUP) needs CAP_SYS_ADMIN, so ours shows
- * the full path, /under-the-hood/<hostname>-<pid>.
+ * the full path, /under-the-hood/<hostname>-<hex>: hence no pid of the host
+ * in the name.
  *
  * The container cannot remove its own cgroup: the supervisor does, once
  * PID 1 has been reaped (common/supervise.c). Run without step2 before it
@@ -45,7 +47,7 @@
 struct container_cgroup {
 	int root_fd; /* /sys/fs/cgroup, handed down by the first step */
 	enum cgroup_layout layout;
-	char name[128]; /* <hostname>-<supervisor pid> */
+	const char *name; /* <hostname>-<16 hex digits>, from the supervisor */
 };
 
 /* Run without a supervisor (no step2 before this step): become one. */
@@ -55,7 +57,7 @@ become_own_supervisor(const struct options *options)
 	sigset_t signals;
 
 	block_supervisor_signals(&signals);
-	hand_over_supervisor(getpid());
+	hand_over_supervisor(options);
 	narrate("fork()");
 	pid_t child = fork();
 	if (child == -1)
@@ -151,9 +153,8 @@ make_directory(int root_fd, const char *path)
 
 /* under-the-hood, then ours in it. The supervisor of the last container in
  * under-the-hood removes it when that container ends (common/cgroup.c); if it
- * does so before ours is made in it, we get ENOENT: make it again. A cgroup
- * of our name that exists already is ours: a supervisor that had our pid
- * was killed before it could remove it. */
+ * does so before ours is made in it, we get ENOENT: make it again. Our own
+ * name is random: no other container's cgroup has it. */
 static void
 create_in_hierarchy(const struct container_cgroup *cgroup, const char *controller)
 {
@@ -299,11 +300,10 @@ main(int argc, char **argv)
 	cgroup.root_fd = handed_cgroup_fd();
 	if (cgroup.root_fd == -1)
 		die("no /sys/fs/cgroup handed over by the first step");
-	if (handed_supervisor_pid() == 0)
+	if (handed_container_name() == NULL)
 		become_own_supervisor(&options);
 	cgroup.layout = cgroup_layout(cgroup.root_fd);
-	cgroup_container_name(cgroup.name, sizeof(cgroup.name), options.hostname,
-			      handed_supervisor_pid());
+	cgroup.name = handed_container_name();
 
 	create_cgroup(&cgroup);
 	fault_point("step7-created");

@@ -529,3 +529,55 @@ takeover_in_terminal() {
 	assert_failure 1
 	assert_output 'mqueue: blocked (mq_open("/uth-queue"): No such file or directory)'
 }
+
+# --- outliving the supervisor: PR_SET_PDEATHSIG -------------------------------
+
+# orphan_of_killed_supervisor [CHAIN OPTIONS...]: escape-probe orphan in the
+# background, as the container's PID 1; once it has cleared its parent-death
+# signal, SIGKILL its supervisor. Sets ORPHAN, the probe's host pid, which
+# teardown kills if it still runs.
+orphan_of_killed_supervisor() {
+	HOST_LINKS_BEFORE=$(host_interfaces)
+	start_container "$@" --skel "$TEST_SKEL" escape-probe orphan 60
+	wait_until 10 grep -q '^orphan: PR_SET_PDEATHSIG cleared (was 9)' "$BG_OUT"
+	ORPHAN=$(pgrep -P "$BG_PID")
+	stray_process "$ORPHAN" escape-probe
+	kill -KILL "$BG_PID"
+	wait_for_exit "$BG_PID" 5
+	assert_equal "$status" 137
+}
+orphan_runs() { process_is "$ORPHAN" escape-probe; }
+orphan_gone() { ! orphan_runs; }
+# The host end of the orphan's veth pair: the interface that came with it.
+orphan_link() { comm -13 <(echo "$HOST_LINKS_BEFORE") <(host_interfaces); }
+
+@test "escapes: a workload that clears PR_SET_PDEATHSIG outlives its killed supervisor, and the next start, in the talk's container [--until 5]" {
+	orphan_of_killed_supervisor --until 5
+	orphan_runs
+	run_chain true # the next start finds nothing: no cgroup, no lock file
+	assert_success
+	orphan_runs
+	kill -KILL "$ORPHAN"
+}
+
+@test "escapes: a workload that clears PR_SET_PDEATHSIG is killed by the next start, its cgroup, lock file and veth removed [full chain]" {
+	orphan_of_killed_supervisor --hostname orphan
+	local name link
+	name=$(grep -o -m1 'under-the-hood/orphan-[0-9a-f]*' "/proc/$ORPHAN/cgroup")
+	name=${name#under-the-hood/}
+	link=$(orphan_link)
+	[ -n "$name" ] && [ -n "$link" ]
+	# The supervisor's death alone does not end it: PR_SET_PDEATHSIG was
+	# the only link, and the workload cut it.
+	orphan_runs
+	[ -e "/run/under-the-hood/$name" ]
+	run_chain true
+	assert_success
+	wait_until 5 orphan_gone
+	run find /sys/fs/cgroup -maxdepth 3 -name "$name"
+	assert_output ""
+	[ ! -e "/run/under-the-hood/$name" ]
+	# The veth goes with the network namespace, from a work queue.
+	wait_until 10 eval '! ip link show "$link" >/dev/null 2>&1'
+	refute grep -q 'orphan: ESCAPED' "$BG_OUT"
+}

@@ -24,12 +24,15 @@ require_root() {
 host_interfaces() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
 host_mounts() { awk '{print $5, $9}' /proc/self/mountinfo | sort; }
 our_cgroups() { find /sys/fs/cgroup -maxdepth 3 -name 'under-the-hood*' 2>/dev/null | sort; }
+# The supervisors' lock files (common/chain.c), and their directory.
+our_locks() { find /run/under-the-hood 2>/dev/null | sort; }
 our_processes() { pgrep -a '^step[1-8]-' 2>/dev/null | sort || true; }
 
 host_state() {
 	echo "== interfaces"; host_interfaces
 	echo "== mounts"; host_mounts
 	echo "== cgroups"; our_cgroups
+	echo "== locks"; our_locks
 	echo "== processes"; our_processes
 }
 
@@ -143,25 +146,38 @@ link_is_up() { ip -br link show "$1" 2>/dev/null | grep -q ' UP '; }
 # The file exists and is not empty.
 file_has_content() { [ -s "$1" ]; }
 
+# Processes a test expects to outlive their container's supervisor (host
+# pids): teardown kills those that still run, if they are still COMM.
+# stray_process PID COMM
+STRAY_PIDS=()
+stray_process() { STRAY_PIDS+=("$1:$2"); }
+process_is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && [[ $(ps -o stat= -p "$1") != Z* ]]; }
+
 # Kill every background container a test started (its whole process group),
 # and reap it.
 stop_background_containers() {
-	local pid
+	local pid stray
 	for pid in "${BACKGROUND_PIDS[@]}"; do
 		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
+	for stray in "${STRAY_PIDS[@]}"; do
+		! process_is "${stray%%:*}" "${stray#*:}" || kill -KILL "${stray%%:*}" || true
+	done
 	# A supervisor killed with SIGKILL could not remove its container's
-	# cgroup: the next supervisor does (step7 run on its own is one), once
-	# the container's last process is gone, which takes the kernel a moment.
+	# cgroup and lock file: the next supervisor (step7 run on its own is
+	# one) kills what is left of the container and removes both. A
+	# process that takes longer to die than the supervisor waits for it
+	# (1 s) keeps them for a later run: hence the loop.
 	if [ ${#BACKGROUND_PIDS[@]} -gt 0 ]; then
 		local before i
 		before=$(sed -n '/^== cgroups$/,/^== processes$/p' <<<"${HOST_STATE_BEFORE:-}" | grep -v '^==')
 		for ((i = 0; i < 100; i++)); do
-			[ "$(our_cgroups)" != "$before" ] || break
+			[ "$(our_cgroups; our_locks)" != "$before" ] || break
 			"$STEPS/step7" true >/dev/null 2>&1 || true
 			sleep 0.1
 		done
 	fi
 	BACKGROUND_PIDS=()
+	STRAY_PIDS=()
 }

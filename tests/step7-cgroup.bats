@@ -38,33 +38,42 @@ cgroup_exists() {
 	return 1
 }
 
-# cgroup_empty NAME: no process is left in the cgroup (in any hierarchy).
-cgroup_empty() {
-	local controller procs
+# cgroup_joined NAME: a process is in the cgroup, in every hierarchy (cgroupfs
+# files have no size: read them).
+cgroup_joined() {
+	local controller
 	for controller in memory pids cpu; do
-		procs="$(cgroup_dir "$controller" "$1")/cgroup.procs"
-		[ ! -s "$procs" ] || return 1
+		[ -n "$(cat "$(cgroup_dir "$controller" "$1")/cgroup.procs" 2>/dev/null)" ] || return 1
 	done
 }
 
+# container_named: the container's PID 1 (the supervisor's child) is in a
+# cgroup s7test-<hex>; sets PID1 and NAME.
+container_named() {
+	PID1=$(pgrep -P "$CONTAINER") || return 1
+	NAME=$(grep -o -m1 's7test-[0-9a-f]*' "/proc/$PID1/cgroup" 2>/dev/null)
+}
+
 # start_container ARGS...: ./step1 ARGS sleep 30 in the background; sets
-# CONTAINER (the supervisor's pid) and NAME (its cgroup's name), and waits
-# until the container has joined its cgroup.
+# CONTAINER (the supervisor's pid), PID1 (the container's first process) and
+# NAME (its cgroup's name), and waits until the container has joined its
+# cgroup.
 start_container() {
 	"$STEPS/step1" --hostname s7test --stop-timeout 1 "$@" sleep 30 \
 		>"$BATS_TEST_TMPDIR/container.out" 2>&1 &
 	CONTAINER=$!
-	NAME=s7test-$CONTAINER
-	local procs i
-	procs="$(cgroup_dir pids "$NAME")/cgroup.procs"
+	local i
 	for ((i = 0; i < 100; i++)); do
-		[ -n "$(cat "$procs" 2>/dev/null)" ] && return 0
+		container_named && cgroup_joined "$NAME" && return 0
 		sleep 0.1
 	done
 	cat "$BATS_TEST_TMPDIR/container.out" >&2
-	echo "# no process in $procs after 10s" >&2
+	echo "# no process in cgroup ${NAME:-s7test-...} after 10s" >&2
 	return 1
 }
+
+# The supervisor's lock file for the container NAME (common/chain.c).
+lock_file() { echo "/run/under-the-hood/$1"; }
 
 # SIGTERM, as docker stop: forwarded to PID 1, SIGKILL after --stop-timeout.
 stop_container() {
@@ -150,25 +159,77 @@ remove_stale_cgroup() {
 	fi
 }
 
-@test "step7-cgroup: /proc/self/cgroup inside shows under-the-hood/<hostname>-<pid>" {
+@test "step7-cgroup: /proc/self/cgroup inside shows under-the-hood/<hostname>-<16 hex digits>" {
 	run_chain --hostname s7test cat /proc/self/cgroup
 	assert_success
 	if cgroup_v2; then
-		assert_line --regexp '^0::/under-the-hood/s7test-[0-9]+$'
+		assert_line --regexp '^0::/under-the-hood/s7test-[0-9a-f]{16}$'
 	else
-		assert_line --regexp '^[0-9]+:memory:/under-the-hood/s7test-[0-9]+$'
-		assert_line --regexp '^[0-9]+:pids:/under-the-hood/s7test-[0-9]+$'
+		assert_line --regexp '^[0-9]+:memory:/under-the-hood/s7test-[0-9a-f]{16}$'
+		assert_line --regexp '^[0-9]+:pids:/under-the-hood/s7test-[0-9a-f]{16}$'
 	fi
+}
+
+# The name used to end in the supervisor's pid: the host's pid, read inside.
+@test "step7-cgroup: /proc/self/cgroup inside does not show the supervisor's pid" {
+	# sh prints, then becomes the sleep that start_container appends.
+	start_container sh -c 'cat /proc/self/cgroup; exec "$@"' sh
+	wait_until 10 grep -q under-the-hood "$BATS_TEST_TMPDIR/container.out"
+	run grep under-the-hood "$BATS_TEST_TMPDIR/container.out"
+	assert_output --partial "/under-the-hood/$NAME"
+	local suffix=${NAME#s7test-}
+	refute [ "$suffix" = "$CONTAINER" ]
+	refute [ "$suffix" = "$(printf %x "$CONTAINER")" ]
+	refute_output --regexp "s7test-0*$CONTAINER\$"
 }
 
 @test "step7-cgroup: the cgroup is gone after the container exits" {
 	run_chain --hostname s7test cat /proc/self/cgroup
 	assert_success
 	local name
-	name=$(grep -o 's7test-[0-9]*' <<<"$output" | head -1)
+	name=$(grep -o 's7test-[0-9a-f]*' <<<"$output" | head -1)
 	[ -n "$name" ]
 	run cgroup_exists "$name"
 	assert_failure
+}
+
+@test "step7-cgroup: the supervisor holds a lock file named after the cgroup while the container runs" {
+	start_container
+	[ -f "$(lock_file "$NAME")" ]
+	# /proc/locks: FLOCK ADVISORY WRITE <pid> <major:minor:inode> ...
+	local inode
+	inode=$(stat -c %i "$(lock_file "$NAME")")
+	run grep -E "^[0-9]+: FLOCK +ADVISORY +WRITE +$CONTAINER [0-9a-f]+:[0-9a-f]+:$inode " /proc/locks
+	assert_success
+}
+
+@test "step7-cgroup: the lock file is gone after the container exits" {
+	run_chain --hostname s7test cat /proc/self/cgroup
+	assert_success
+	local name
+	name=$(grep -o 's7test-[0-9a-f]*' <<<"$output" | head -1)
+	[ -n "$name" ]
+	[ ! -e "$(lock_file "$name")" ]
+}
+
+# The lock is opened O_CLOEXEC: the child shares it until it executes
+# step3, and no later step, nor COMMAND, holds it. The chain is stopped
+# inside step7 (make faults) to look at its descriptors.
+@test "step7-cgroup: the container's steps hold no descriptor of the supervisor's lock, the supervisor does [paused at step7-joined]" {
+	[ -x "$PROJECT/build-faults/step1" ] || fail "no fault-injection build: run make faults"
+	CHAIN_FAULT=step7-joined:pause setsid "$PROJECT/build-faults/step1" --hostname s7test true \
+		</dev/null >/dev/null 2>&1 3>&- &
+	CONTAINER=$!
+	wait_until 10 pgrep -s "$CONTAINER" -x step7-cgroup >/dev/null
+	local step7
+	step7=$(pgrep -s "$CONTAINER" -x step7-cgroup)
+	run ls -l "/proc/$step7/fd"
+	refute_output --partial /run/under-the-hood
+	run ls -l "/proc/$CONTAINER/fd"
+	assert_output --partial /run/under-the-hood/s7test-
+	kill -KILL "$step7"
+	wait "$CONTAINER" || true
+	CONTAINER=
 }
 
 @test "step7-cgroup: the container is killed with status 137 and a message [over --memory]" {
@@ -195,19 +256,54 @@ remove_stale_cgroup() {
 	refute_output --regexp 'Cannot fork|Resource temporarily unavailable'
 }
 
-@test "step7-cgroup: a killed supervisor's cgroup is removed by the next container's" {
+@test "step7-cgroup: a killed supervisor's cgroup and lock file are removed by the next container's" {
 	start_container
 	kill -KILL "$CONTAINER"
 	wait "$CONTAINER" || true
 	CONTAINER=
 	cgroup_exists "$NAME" # no one removed it yet
-	# Its container dies with it (PR_SET_PDEATHSIG), a moment later: only
-	# then is it gone, and its cgroup empty and removable.
-	wait_until 10 cgroup_empty "$NAME"
+	[ -e "$(lock_file "$NAME")" ]
 	run_chain --hostname s7next true
 	assert_success
 	run cgroup_exists "$NAME"
 	assert_failure
+	[ ! -e "$(lock_file "$NAME")" ]
+}
+
+# What tests/helpers.bash's teardown relies on after it killed containers.
+@test "step7-cgroup: a killed supervisor's cgroup and lock file are removed by step7 run on its own" {
+	start_container
+	kill -KILL "$CONTAINER"
+	wait "$CONTAINER" || true
+	CONTAINER=
+	cgroup_exists "$NAME"
+	run "$STEPS/step7" --hostname s7next true
+	assert_success
+	run cgroup_exists "$NAME"
+	assert_failure
+	[ ! -e "$(lock_file "$NAME")" ]
+}
+
+@test "step7-cgroup: a live container is not touched by the next start [two containers]" {
+	start_container
+	run_chain --hostname s7next true
+	assert_success
+	process_is "$PID1" sleep
+	cgroup_joined "$NAME"
+	[ -e "$(lock_file "$NAME")" ]
+}
+
+# A pid in the cgroup's name could not tell: from a PID namespace of its
+# own, the supervisor has no pid at all (kill(pid, 0) fails with ESRCH).
+@test "step7-cgroup: a live container is not touched by a start from another PID namespace, where its supervisor is invisible" {
+	start_container
+	run unshare --pid --fork --mount-proc kill -0 "$CONTAINER"
+	assert_failure
+	run unshare --pid --fork --mount-proc "$STEPS/step1" --hostname s7next true
+	assert_success
+	process_is "$PID1" sleep
+	cgroup_joined "$NAME"
+	[ -e "$(lock_file "$NAME")" ]
 }
 
 bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
@@ -236,8 +332,9 @@ bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
 	run "$STEPS/step7" --hostname s7host cat /proc/self/cgroup
 	assert_success
 	local name
-	name=$(grep -o 's7host-[0-9]*' <<<"$output" | head -1)
+	name=$(grep -o -m1 's7host-[0-9a-f]*' <<<"$output")
 	[ -n "$name" ]
 	run cgroup_exists "$name"
 	assert_failure
+	[ ! -e "$(lock_file "$name")" ]
 }

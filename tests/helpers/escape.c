@@ -12,8 +12,9 @@
  * closed), no module is loaded (init_module gets a 4-byte image the loader
  * rejects), a disk is only read (512 bytes), a cgroup hierarchy is only
  * mounted, looked at and unmounted, a BPF map is created and closed, a
- * keyring joined is the probe's own, and text pushed into the terminal with
- * TIOCSTI is a shell comment.
+ * keyring joined is the probe's own, text pushed into the terminal with
+ * TIOCSTI is a shell comment, and a process that clears its parent-death
+ * signal only sleeps.
  *
  * Where the kernel checks a capability before the call does anything, its
  * EPERM and the seccomp filter's look the same; tests/escapes.bats tells
@@ -33,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/shm.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -596,6 +598,32 @@ terminal_takeover(char **arguments, int count, struct result *result)
 		   ttyname(STDIN_FILENO) ? ttyname(STDIN_FILENO) : "the terminal");
 }
 
+/* --- outliving the supervisor ------------------------------------------ */
+
+/* step2 sets PR_SET_PDEATHSIG to SIGKILL so that the container's first
+ * process dies with its supervisor. The setting belongs to that process,
+ * which is this one once COMMAND is executed, and prctl(2) needs no
+ * privilege to clear it: then a SIGKILL of the supervisor leaves the
+ * container running, on the host's init, with its cgroup and network.
+ * What stops it is outside: the next start (tests/escapes.bats). */
+static enum outcome
+orphan(char **arguments, int count, struct result *result)
+{
+	unsigned seconds = count > 0 ? (unsigned)strtoul(arguments[0], NULL, 10) : 30;
+	int signal_number = 0;
+
+	if (prctl(PR_GET_PDEATHSIG, &signal_number) == -1)
+		return failed(result, "prctl(PR_GET_PDEATHSIG)");
+	if (prctl(PR_SET_PDEATHSIG, 0) == -1)
+		return failed(result, "prctl(PR_SET_PDEATHSIG, 0)");
+	/* For the test to know when to kill the supervisor. */
+	printf("orphan: PR_SET_PDEATHSIG cleared (was %d), sleeping %u s\n", signal_number,
+	       seconds);
+	fflush(stdout);
+	sleep(seconds);
+	return say(result, ESCAPED, "ran %u s with PR_SET_PDEATHSIG cleared", seconds);
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -619,6 +647,7 @@ static const struct escape escapes[] = {
 	{ "stdin-directory", "HOST_PATH", 1, stdin_directory },
 	{ "stdio-reopen", "", 0, stdio_reopen },
 	{ "terminal-takeover", "", 0, terminal_takeover },
+	{ "orphan", "[SECONDS]", 0, orphan },
 };
 
 static int
