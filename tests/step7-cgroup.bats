@@ -220,9 +220,9 @@ remove_stale_cgroup() {
 	CHAIN_FAULT=step7-joined:pause setsid "$PROJECT/build-faults/step1" --hostname s7test true \
 		</dev/null >/dev/null 2>&1 3>&- &
 	CONTAINER=$!
-	wait_until 10 pgrep -s "$CONTAINER" -x step7-cgroup >/dev/null
+	wait_until 10 pgrep -P "$CONTAINER" -x step7-cgroup >/dev/null
 	local step7
-	step7=$(pgrep -s "$CONTAINER" -x step7-cgroup)
+	step7=$(pgrep -P "$CONTAINER" -x step7-cgroup)
 	run ls -l "/proc/$step7/fd"
 	refute_output --partial /run/under-the-hood
 	run ls -l "/proc/$CONTAINER/fd"
