@@ -285,14 +285,15 @@ open_conf_directory(const char *path, bool optional)
 }
 
 static void
-write_conf(int directory, const char *family, const char *name, const char *setting)
+write_conf(int directory, const char *family, const char *name, const char *setting,
+	   const char *value)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "%s/%s", name, setting);
-	narrate("write(\"/proc/sys/net/%s/conf/%s\", \"1\")", family, path);
-	if (write_file_at(directory, path, "1") == -1)
-		die_errno("write(\"/proc/sys/net/%s/conf/%s\", \"1\")", family, path);
+	narrate("write(\"/proc/sys/net/%s/conf/%s\", \"%s\")", family, path, value);
+	if (write_file_at(directory, path, value) == -1)
+		die_errno("write(\"/proc/sys/net/%s/conf/%s\", \"%s\")", family, path, value);
 }
 
 /* Two of the host's defaults would let the container act on the host through
@@ -311,8 +312,8 @@ static void
 harden_host_end(const struct conf_directories *conf, const char *name)
 {
 	if (conf->ipv6 != -1)
-		write_conf(conf->ipv6, "ipv6", name, "disable_ipv6");
-	write_conf(conf->ipv4, "ipv4", name, "rp_filter");
+		write_conf(conf->ipv6, "ipv6", name, "disable_ipv6", "1");
+	write_conf(conf->ipv4, "ipv4", name, "rp_filter", "1");
 }
 
 static void
