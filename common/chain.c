@@ -172,6 +172,32 @@ write_file_at(int dirfd, const char *path, const char *value)
 	return 0;
 }
 
+/* /proc/sys shows the namespaces of the process that looks, at each lookup
+ * (fs/proc/proc_sysctl.c): the path is opened here, in the caller's. */
+void
+write_sysctl(const struct sysctl *sysctl)
+{
+	char path[sizeof("/proc/sys/") + sizeof(sysctl->key)];
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", sysctl->key);
+	for (char *c = path + strlen("/proc/sys/"); *c != '\0'; c++) {
+		if (*c == '.')
+			*c = '/';
+	}
+	narrate("write(\"%s\", \"%s\")", path, sysctl->value);
+	if (write_file_at(AT_FDCWD, path, sysctl->value) == 0)
+		return;
+	int saved_errno = errno;
+	warn_errno("write(\"%s\", \"%s\")", path, sysctl->value);
+	if (saved_errno == ENOENT)
+		hint("--sysctl %s: no such parameter in this kernel's %s namespace", sysctl->key,
+		     sysctl->step == 1 ? "IPC" : "network");
+	else if (saved_errno == EINVAL)
+		hint("--sysctl %s: the kernel does not accept \"%s\" there", sysctl->key,
+		     sysctl->value);
+	exit(EXIT_SETUP_FAILED);
+}
+
 static int
 getenv_fd(const char *name)
 {
@@ -316,6 +342,15 @@ open_chain(struct options *options)
 		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
 	if (step_number <= 5 && options->until >= 5)
 		validate_skeleton(options);
+	/* --sysctl: the step that makes a namespace writes its parameters; a
+	 * chain that starts after that step would leave them unset unsaid. */
+	for (int i = 0; i < options->sysctl_count; i++) {
+		if (options->sysctls[i].step < step_number)
+			die_with_status(EXIT_BAD_INPUT,
+					"--sysctl %.80s: set by step%d, which a chain started at "
+					"step%d does not run",
+					options->sysctls[i].key, options->sysctls[i].step, step_number);
+	}
 	binary_directory(directory, sizeof(directory));
 
 	for (int step = step_number + 1; step <= options->until; step++) {

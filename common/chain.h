@@ -31,6 +31,16 @@ struct cidr {
 
 enum net_mode { NET_VETH, NET_NONE };
 
+/* --sysctl KEY=VALUE: a kernel parameter of one of the container's own
+ * namespaces, written by STEP, the step that makes that namespace (1: its
+ * IPC namespace, 3: its network namespace). */
+#define MAX_SYSCTLS 32
+struct sysctl {
+	char key[128];           /* "net.ipv4.ip_unprivileged_port_start" */
+	const char *value;       /* in argv */
+	int step;
+};
+
 struct options {
 	bool verbose;
 	int until;               /* the last step of the chain, 1..8 */
@@ -51,6 +61,8 @@ struct options {
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned pids;           /* 0: no limit */
 	bool seccomp_unconfined;
+	int sysctl_count;
+	struct sysctl sysctls[MAX_SYSCTLS];
 	char **command;          /* NULL-terminated; empty: the login shell */
 };
 
@@ -93,6 +105,10 @@ __attribute__((format(printf, 1, 2))) void narrate(const char *format, ...);
 
 /* Write a short string to a file, as "echo VALUE > FILE" would. */
 int write_file_at(int dirfd, const char *path, const char *value);
+
+/* --sysctl: write the value to /proc/sys/KEY, each '.' of KEY a '/', in the
+ * namespaces of the calling process; exits 125 naming the file if it fails. */
+void write_sysctl(const struct sysctl *sysctl);
 
 /* Hand over: exec the next step, or COMMAND if this step is the last one.
  * Never returns. */

@@ -42,6 +42,7 @@ enum long_only_option {
 	OPT_PIDS,
 	OPT_SECCOMP,
 	OPT_IPC,
+	OPT_SYSCTL,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +64,7 @@ static const struct option long_options[] = {
 	{ "pids", required_argument, NULL, OPT_PIDS },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "ipc", required_argument, NULL, OPT_IPC },
+	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -86,7 +88,12 @@ print_usage(void)
 	       "  -v, --verbose          narrate every kernel call on stderr\n"
 	       "      --until N          stop the chain after step N and run COMMAND there\n"
 	       "      --stop-timeout S   seconds between a forwarded SIGTERM/SIGINT/SIGHUP\n"
-	       "                         and SIGKILL (default 10)\n\n"
+	       "                         and SIGKILL (default 10)\n"
+	       "      --sysctl KEY=VALUE set a kernel parameter of the container's own\n"
+	       "                         namespaces (repeatable, up to 32): kernel.shm*,\n"
+	       "                         kernel.msg*, kernel.sem, fs.mqueue.* in its IPC\n"
+	       "                         namespace (step1), net.* in its network namespace\n"
+	       "                         (step3); like net.ipv4.ip_unprivileged_port_start=512\n\n"
 	       "UTS and IPC (step1):\n"
 	       "      --hostname NAME    hostname inside (default mycontainer)\n"
 	       "      --ipc MODE         private (default): IPC objects of its own;\n"
@@ -291,6 +298,56 @@ valid_hostname(const char *name)
 	return label > 0 && name[length - 1] != '-';
 }
 
+/* --sysctl KEY=VALUE, as Docker allows it: only a parameter that belongs
+ * to one of the container's namespaces, so that writing it changes nothing
+ * on the host (namespaces(7) says which /proc/sys files each one holds).
+ * KEY is checked to be a name, never a path: no '/', no "..". */
+static int
+parse_sysctl(const char *argument, struct options *options, struct error *error)
+{
+	const char *equals = strchr(argument, '=');
+	size_t length = equals != NULL ? (size_t)(equals - argument) : strlen(argument);
+	struct sysctl *sysctl = &options->sysctls[options->sysctl_count]; /* if any: below */
+	int shown = (int)strcspn(argument, "\t\n\r"); /* one line, whatever the input */
+
+	if (options->sysctl_count == MAX_SYSCTLS)
+		return bad_input(error, "--sysctl: at most %d are taken", MAX_SYSCTLS);
+	if (equals == NULL)
+		return bad_input(error, "--sysctl '%.*s': not KEY=VALUE", shown < 80 ? shown : 80,
+				 argument);
+	if (length == 0 || length >= sizeof(sysctl->key) || argument[0] == '.' ||
+	    argument[length - 1] == '.' || memmem(argument, length, "..", 2) != NULL ||
+	    strspn(argument, "abcdefghijklmnopqrstuvwxyz0123456789_-.") != length)
+		return bad_input(error,
+				 "--sysctl '%.*s': KEY is not a name like net.ipv4.ip_forward "
+				 "(lowercase letters, digits, '_', '-', single dots between)",
+				 shown < 80 ? shown : 80, argument);
+	if (equals[1] == '\0' || strlen(equals) > 256 || strpbrk(equals, "\n\r") != NULL)
+		return bad_input(error, "--sysctl %.*s: VALUE must be 1 to 255 bytes on one line",
+				 (int)length, argument);
+	if (strncmp(argument, "kernel.hostname=", 16) == 0 ||
+	    strncmp(argument, "kernel.domainname=", 18) == 0)
+		return bad_input(
+			error,
+			"--sysctl %.80s: the UTS namespace's names are set by --hostname only",
+			argument);
+	bool network = strncmp(argument, "net.", 4) == 0;
+	if (!network && strncmp(argument, "kernel.shm", 10) != 0 &&
+	    strncmp(argument, "kernel.msg", 10) != 0 && strncmp(argument, "kernel.sem=", 11) != 0 &&
+	    strncmp(argument, "fs.mqueue.", 10) != 0)
+		return bad_input(
+			error,
+			"--sysctl %.80s: not a parameter of the container's own namespaces "
+			"(net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)",
+			argument);
+	memcpy(sysctl->key, argument, length);
+	sysctl->key[length] = '\0';
+	sysctl->value = equals + 1;
+	sysctl->step = network ? 3 : 1;
+	options->sysctl_count++;
+	return OPTIONS_OK;
+}
+
 /* The options whose abbreviation WORD ("--c") is, up to any "=VALUE". */
 static int
 count_matches(const char *word)
@@ -462,6 +519,8 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 					 argument);
 		options->seccomp_unconfined = true;
 		break;
+	case OPT_SYSCTL:
+		return parse_sysctl(argument, options, error);
 	default: /* parse_options() handles '?' and ':' before */
 		return bad_input(error, "getopt_long returned %d", option);
 	}
@@ -522,6 +581,19 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 		return bad_input(&error, "--host-ip and --ip must be in the same subnet");
 	if (options->host_ip.address.s_addr == options->ip.address.s_addr)
 		return bad_input(&error, "--host-ip and --ip must differ");
+	for (int i = 0; i < options->sysctl_count; i++) {
+		const struct sysctl *sysctl = &options->sysctls[i];
+		if (sysctl->step == 1 && options->ipc_host)
+			return bad_input(&error,
+					 "--sysctl %.80s: an IPC namespace parameter, and --ipc "
+					 "host shares the host's",
+					 sysctl->key);
+		if (sysctl->step > options->until)
+			return bad_input(&error,
+					 "--sysctl %.80s: a parameter of the network namespace "
+					 "step3 makes, and --until %d ends before it",
+					 sysctl->key, options->until);
+	}
 	for (char **word = options->command; *word != NULL; word++) {
 		if (strlen(*word) > 4096)
 			return bad_input(&error,

@@ -124,6 +124,34 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: --seccomp empty" { bad_input "--seccomp" --seccomp '' true; }
 @test "bad-input: --ipc shareable" { bad_input "--ipc" --ipc shareable true; }
 @test "bad-input: --ipc empty" { bad_input "--ipc" --ipc '' true; }
+# --- --sysctl ----------------------------------------------------------------------------------------------
+
+@test "bad-input: --sysctl of the host's memory manager [vm.swappiness=10]" { bad_input "not a parameter of the container's own namespaces" --sysctl vm.swappiness=10 true; }
+@test "bad-input: --sysctl of the host's kernel [kernel.core_pattern=core]" { bad_input "not a parameter of the container's own namespaces" --sysctl kernel.core_pattern=core true; }
+@test "bad-input: --sysctl kernel.hostname, which --hostname sets" { bad_input "--hostname" --sysctl kernel.hostname=web true; }
+@test "bad-input: --sysctl kernel.domainname, which --hostname sets" { bad_input "--hostname" --sysctl kernel.domainname=example true; }
+@test "bad-input: --sysctl net.* that no step of the chain would write [--until 2]" { bad_input "--until 2" --until 2 --sysctl net.ipv4.ip_unprivileged_port_start=512 true; }
+@test "bad-input: --sysctl of the IPC namespace with --ipc host [kernel.shmmax]" { bad_input "--ipc host" --ipc host --sysctl kernel.shmmax=65536 true; }
+@test "bad-input: --sysctl of the IPC namespace with --ipc host given after it [fs.mqueue.msg_max]" { bad_input "--ipc host" --sysctl fs.mqueue.msg_max=20 --ipc host true; }
+@test "bad-input: --sysctl of step1's IPC namespace to a chain started at step2 [./step2]" { bad_input_at 2 "step1" --sysctl kernel.shmmax=65536 true; }
+@test "bad-input: --sysctl of step3's network namespace to a chain started at step4 [./step4]" { bad_input_at 4 "step3" --sysctl net.core.somaxconn=512 true; }
+@test "bad-input: --sysctl KEY with a slash [net/ipv4/ip_forward=1]" { bad_input "--sysctl" --sysctl net/ipv4/ip_forward=1 true; }
+@test "bad-input: --sysctl KEY that climbs [net.ipv4..ip_forward=1]" { bad_input "--sysctl" --sysctl net.ipv4..ip_forward=1 true; }
+@test "bad-input: --sysctl KEY with a leading dot [.net.core.somaxconn=1]" { bad_input "--sysctl" --sysctl .net.core.somaxconn=1 true; }
+@test "bad-input: --sysctl KEY with a trailing dot [net.ipv4.=1]" { bad_input "--sysctl" --sysctl net.ipv4.=1 true; }
+@test "bad-input: --sysctl KEY in capitals [NET.CORE.SOMAXCONN=1]" { bad_input "--sysctl" --sysctl NET.CORE.SOMAXCONN=1 true; }
+@test "bad-input: --sysctl KEY empty [=1]" { bad_input "--sysctl" --sysctl =1 true; }
+@test "bad-input: --sysctl without '=' [net.core.somaxconn]" { bad_input "KEY=VALUE" --sysctl net.core.somaxconn true; }
+@test "bad-input: --sysctl VALUE empty [net.core.somaxconn=]" { bad_input "VALUE" --sysctl net.core.somaxconn= true; }
+@test "bad-input: --sysctl VALUE with a newline" { bad_input "VALUE" --sysctl $'net.core.somaxconn=1\n2' true; }
+@test "bad-input: --sysctl VALUE of 256 bytes" { bad_input "VALUE" --sysctl "net.core.somaxconn=$(long_name 256)" true; }
+@test "bad-input: --sysctl empty" { bad_input "--sysctl" --sysctl '' true; }
+@test "bad-input: --sysctl 33 times" {
+	local -a many=()
+	for i in $(seq 33); do many+=(--sysctl "net.core.somaxconn=$i"); done
+	bad_input "at most 32" "${many[@]}" true
+}
+
 @test "bad-input: a bad option for step7 is refused with --until 1 too [--memory 1k]" { bad_input "--memory" --until 1 --memory 1k true; }
 
 # --- COMMAND and the caller ----------------------------------------------------------------------------------
@@ -179,6 +207,14 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: accepted: --rootfs-size 1M is a size, and too small for the skeleton (125)" {
 	run_chain --until 5 --rootfs-size 1M true
 	assert_failure 125
+}
+
+@test "bad-input: accepted: --sysctl of both namespaces, 32 times, with --net none [--until 3]" {
+	local -a many=(--sysctl kernel.msgmax=4096 --sysctl fs.mqueue.msg_max=20 --sysctl kernel.sem="250 32000 32 128")
+	for i in $(seq 29); do many+=(--sysctl "net.core.somaxconn=$i"); done
+	run_chain --until 3 --net none "${many[@]}" cat /proc/sys/net/core/somaxconn
+	assert_success
+	assert_output 29
 }
 
 @test "bad-input: accepted: --stop-timeout 0, --cpus 0.5, --pids 1, --memory 6M, --cap-add CAP_NET_ADMIN, --seccomp unconfined [--until 1]" {

@@ -92,3 +92,51 @@ load helpers
 	assert_success
 	assert_output mqueue
 }
+
+# --sysctl: the IPC namespace's parameters are written in the container's
+# namespace only; the host's are read, never written, and stay as they were.
+# A value that differs from the host's, so that a write there would show.
+other_than() { if [ "$1" = "$2" ]; then echo $(($2 + 1)); else echo "$2"; fi; }
+
+@test "step1-uts: --sysctl kernel.shmmax is the container's, the host's is unchanged [--until 1]" {
+	local before value
+	before=$(cat /proc/sys/kernel/shmmax)
+	value=$(other_than "$before" 65536)
+	run_chain --until 1 --sysctl "kernel.shmmax=$value" cat /proc/sys/kernel/shmmax
+	assert_success
+	assert_output "$value"
+	assert_equal "$(cat /proc/sys/kernel/shmmax)" "$before"
+}
+
+@test "step1-uts: --sysctl fs.mqueue.msg_max is the container's in the whole chain, the host's is unchanged" {
+	local before value
+	before=$(cat /proc/sys/fs/mqueue/msg_max)
+	value=$(other_than "$before" 20)
+	run_chain --sysctl "fs.mqueue.msg_max=$value" cat /proc/sys/fs/mqueue/msg_max
+	assert_success
+	assert_output "$value"
+	assert_equal "$(cat /proc/sys/fs/mqueue/msg_max)" "$before"
+}
+
+@test "step1-uts: -v narrates the --sysctl write after unshare(CLONE_NEWIPC) [--until 1]" {
+	run --separate-stderr "$STEPS/step1" -v --until 1 --sysctl kernel.msgmax=4096 true
+	assert_success
+	local unshared written
+	unshared=$(grep -n -F -m1 'step1-uts: unshare(CLONE_NEWIPC)' <<<"$stderr" | cut -d: -f1)
+	written=$(grep -n -F -m1 'step1-uts: write("/proc/sys/kernel/msgmax", "4096")' <<<"$stderr" | cut -d: -f1)
+	[[ $unshared && $written ]] || fail "a line is missing: $stderr"
+	((unshared < written)) || fail "written before the IPC namespace was made"
+}
+
+@test "step1-uts: --sysctl of a parameter this kernel lacks stops step1 with 125, naming the file [--until 1]" {
+	run --separate-stderr "$STEPS/step1" --until 1 --sysctl kernel.shm_no_such_thing=1 true
+	assert_failure 125
+	assert_equal "${stderr_lines[0]}" 'step1-uts: write("/proc/sys/kernel/shm_no_such_thing", "1"): No such file or directory'
+	assert_regex "${stderr_lines[1]}" '^step1-uts: hint: .*IPC namespace'
+}
+
+@test "step1-uts: --sysctl with a value the kernel refuses stops step1 with 125, naming the file [--until 1]" {
+	run --separate-stderr "$STEPS/step1" --until 1 --sysctl kernel.shmmni=many true
+	assert_failure 125
+	assert_equal "${stderr_lines[0]}" 'step1-uts: write("/proc/sys/kernel/shmmni", "many"): Invalid argument'
+}

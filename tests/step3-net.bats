@@ -235,3 +235,54 @@ line_of() { grep -n -F -m1 -- "$1" <<<"$output" | cut -d: -f1; }
 	assert_output 'step3-net: write("/proc/sys/net/ipv6/conf/mybr0/disable_ipv6", "1"): Read-only file system'
 	wait_until 10 link_is_gone mybr0
 }
+
+# --sysctl net.*: written in the container's network namespace only; the
+# host's value is read before and after, never written. The value differs
+# from the host's, so that a write there would show.
+other_than() { if [ "$1" = "$2" ]; then echo $(($2 + 1)); else echo "$2"; fi; }
+port_start=/proc/sys/net/ipv4/ip_unprivileged_port_start
+
+@test "step3-net: --sysctl net.ipv4.ip_unprivileged_port_start=512 is the container's in the whole chain, the host's is unchanged" {
+	local before value
+	before=$(cat "$port_start")
+	value=$(other_than "$before" 512)
+	run_chain --sysctl "net.ipv4.ip_unprivileged_port_start=$value" cat "$port_start"
+	assert_success
+	assert_output "$value"
+	assert_equal "$(cat "$port_start")" "$before"
+}
+
+@test "step3-net: --sysctl net.* is the container's with --net none too [--until 3]" {
+	local before value
+	before=$(cat "$port_start")
+	value=$(other_than "$before" 512)
+	run_chain --until 3 --net none --sysctl "net.ipv4.ip_unprivileged_port_start=$value" cat "$port_start"
+	assert_success
+	assert_output "$value"
+	assert_equal "$(cat "$port_start")" "$before"
+}
+
+@test "step3-net: --sysctl reaches the container's own mybr1, which exists by then [--until 3]" {
+	run_chain --until 3 --sysctl net.ipv4.conf.mybr1.arp_ignore=2 cat /proc/sys/net/ipv4/conf/mybr1/arp_ignore
+	assert_success
+	assert_output 2
+}
+
+@test "step3-net: -v narrates the --sysctl write after unshare(CLONE_NEWNET), last [--until 3]" {
+	run_chain --until 3 -v --sysctl net.core.somaxconn=512 true
+	assert_success
+	local unshared written route
+	unshared=$(line_of 'step3-net: unshare(CLONE_NEWNET)')
+	written=$(line_of 'step3-net: write("/proc/sys/net/core/somaxconn", "512")')
+	route=$(line_of 'step3-net: RTM_NEWROUTE')
+	[[ $unshared && $written && $route ]] || fail "a line is missing"
+	((unshared < written && route < written)) || fail "written before the namespace was set up"
+}
+
+@test "step3-net: --sysctl of a parameter this kernel lacks stops step3 with 125, naming the file, and leaves nothing [--until 3]" {
+	run --separate-stderr "$STEPS/step1" --until 3 --sysctl net.ipv4.no_such_thing=1 true
+	assert_failure 125
+	assert_equal "${stderr_lines[0]}" 'step3-net: write("/proc/sys/net/ipv4/no_such_thing", "1"): No such file or directory'
+	assert_regex "${stderr_lines[1]}" '^step3-net: hint: .*network namespace'
+	wait_until 10 link_is_gone mybr0
+}
