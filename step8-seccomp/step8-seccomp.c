@@ -48,9 +48,9 @@ static const char *const refused_beyond_docker[] = { "adjtimex", "clock_adjtime"
  * the kernel numbers its next x86_64 calls below that. */
 #define FUTURE_CALLS_END 512
 
-#define NAMESPACE_FLAGS                                                                  \
-	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |      \
-	 CLONE_NEWNET | CLONE_NEWCGROUP)
+#define NAMESPACE_FLAGS                                                                            \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
+	 CLONE_NEWCGROUP)
 
 /* The rules use this architecture's numbers (x86_64). A process can also
  * enter the kernel as i386 (int $0x80) or x32 (__X32_SYSCALL_BIT,
@@ -86,14 +86,15 @@ new_filter(void)
 }
 
 static void
-add_rule(scmp_filter_ctx filter, uint32_t action, int number, const char *name,
-	 unsigned count, const struct scmp_arg_cmp *conditions)
+add_rule(scmp_filter_ctx filter, uint32_t action, int number, const char *name, unsigned count,
+	 const struct scmp_arg_cmp *conditions)
 {
 	int rc = seccomp_rule_add_array(filter, action, number, count, conditions);
 
 	if (rc < 0)
 		die("seccomp_rule_add(%s, %s): %s",
-		    action == SCMP_ACT_ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO", name, strerror(-rc));
+		    action == SCMP_ACT_ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO", name,
+		    strerror(-rc));
 }
 
 static bool
@@ -140,16 +141,17 @@ allow_listed_calls(scmp_filter_ctx filter)
 
 /* A call newer than the list answers ENOSYS, "no such system call", not
  * EPERM: libc tries a new call first and falls back to an older one on
- * ENOSYS only (glibc does with clone3, faccessat2, fchmodat2, statx), so
- * that its programs keep working, as on an older kernel. runc does the same
- * for Docker (libcontainer/seccomp/patchbpf). Numbers above these are no
- * system calls at all, and get the default. */
+ * ENOSYS only (glibc does with clone3, faccessat2, fchmodat2), so that its
+ * programs keep working, as on an older kernel. runc does the same for
+ * Docker (libcontainer/seccomp/patchbpf). Numbers from FUTURE_CALLS_END on
+ * are no x86_64 system calls at all, and get the default. */
 static void
 refuse_newer_calls(scmp_filter_ctx filter, int highest)
 {
 	char name[16];
 
-	narrate("refuse %d..%d with ENOSYS: newer than the list", highest + 1, FUTURE_CALLS_END - 1);
+	narrate("refuse %d..%d with ENOSYS: newer than the list", highest + 1,
+		FUTURE_CALLS_END - 1);
 	for (int number = highest + 1; number < FUTURE_CALLS_END; number++) {
 		snprintf(name, sizeof(name), "%d", number);
 		add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), number, name, 0, NULL);
@@ -172,8 +174,8 @@ allow_clone_without_namespaces(scmp_filter_ctx filter)
 	add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("clone"), "clone", 1,
 		 &condition);
 	narrate("refuse clone3 with ENOSYS");
-	add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), seccomp_syscall_resolve_name("clone3"), "clone3", 0,
-		 NULL);
+	add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), seccomp_syscall_resolve_name("clone3"), "clone3",
+		 0, NULL);
 }
 
 /* personality(2) with Docker's five values only: 0 (PER_LINUX), 8
@@ -238,8 +240,8 @@ allow_socket_but_vsock(scmp_filter_ctx filter)
 	for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++) {
 		struct scmp_arg_cmp condition =
 			SCMP_A0(SCMP_CMP_MASKED_EQ, ~(blocks[i].size - 1), blocks[i].first);
-		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("socket"), "socket", 1,
-			 &condition);
+		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("socket"), "socket",
+			 1, &condition);
 	}
 }
 
