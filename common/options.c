@@ -80,7 +80,7 @@ print_usage(void)
 	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
 	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
 	       "  step7-cgroup   memory, CPU and process limits in a cgroup\n"
-	       "  step8-seccomp  a system call deny list like Docker's\n\n");
+	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"
 	       "  -v, --verbose          narrate every kernel call on stderr\n"

@@ -706,3 +706,72 @@ ADVERT_SENT="sent a router advert for 2001:db8:47::/64 from fe80::47"
 	wait_until 2 at_least $((dropped + 3)) reverse_path_drops
 	assert_equal "$(tx_packets mybr0)" "$sent"
 }
+
+# --- calls Docker's allow list refuses: io_uring, vsock -----------------------
+
+# 2: no ring for anyone, 1: only with CAP_SYS_ADMIN or the io_uring group.
+io_uring_disabled() { cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0; }
+
+@test "escapes: an io_uring is created in the talk's container [--until 5]" {
+	[ "$(io_uring_disabled)" != 2 ] || skip "kernel.io_uring_disabled is 2: no io_uring for anyone"
+	escape --until 5 -- io_uring
+	assert_success
+	assert_output "io_uring: ESCAPED (created an io_uring with room for 1 submissions)"
+}
+
+@test "escapes: an io_uring is blocked [full chain]" {
+	escape -- io_uring
+	assert_failure 1
+	assert_output "io_uring: blocked (io_uring_setup: Operation not permitted)"
+}
+
+@test "escapes: an io_uring needs no capability: only the filter stops it [--seccomp unconfined]" {
+	[ "$(io_uring_disabled)" = 0 ] || skip "kernel.io_uring_disabled is not 0: io_uring needs a capability here"
+	escape --seccomp unconfined -- io_uring
+	assert_success
+	assert_output "io_uring: ESCAPED (created an io_uring with room for 1 submissions)"
+}
+
+# What the host itself answers: a kernel without vsock (no transport
+# loaded) refuses the family, in a container or not.
+host_has_vsock() { "$TEST_SKEL/usr/local/bin/escape-probe" vsock >/dev/null; }
+
+# assert_vsock_reaches_the_kernel [high-bits]: the talk's container's answer
+# is the host's: a bound socket, or the kernel's EAFNOSUPPORT.
+assert_vsock_reaches_the_kernel() {
+	if host_has_vsock; then
+		assert_success
+		assert_output --regexp "^vsock: ESCAPED \(bound an AF_VSOCK socket${1:+ \(family 0x100000028\)} to the machine's port [0-9]+\)$"
+	else
+		assert_failure 1
+		assert_output "vsock: blocked (socket(AF_VSOCK): Address family not supported by protocol)"
+	fi
+}
+
+@test "escapes: an AF_VSOCK socket is created and bound in the talk's container [--until 5]" {
+	escape --until 5 -- vsock
+	assert_vsock_reaches_the_kernel
+}
+
+@test "escapes: an AF_VSOCK socket is blocked [full chain]" {
+	escape -- vsock
+	assert_failure 1
+	assert_output "vsock: blocked (socket(AF_VSOCK): Operation not permitted)"
+}
+
+@test "escapes: an AF_VSOCK socket needs no capability: only the filter stops it [--seccomp unconfined]" {
+	escape --seccomp unconfined -- vsock
+	assert_vsock_reaches_the_kernel
+}
+
+# Docker's rule is "family > 40", on 64 bits; the kernel reads an int.
+@test "escapes: AF_VSOCK passed as 0x100000028 is AF_VSOCK to the kernel [--until 5]" {
+	escape --until 5 -- vsock high-bits
+	assert_vsock_reaches_the_kernel high-bits
+}
+
+@test "escapes: AF_VSOCK passed as 0x100000028 is blocked [full chain]" {
+	escape -- vsock high-bits
+	assert_failure 1
+	assert_output "vsock: blocked (socket(AF_VSOCK): Operation not permitted)"
+}

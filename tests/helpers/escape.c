@@ -14,9 +14,10 @@
  * mounted, looked at and unmounted, a BPF map is created and closed, a
  * keyring joined is the probe's own, text pushed into the terminal with
  * TIOCSTI is a shell comment, a process that clears its parent-death
- * signal only sleeps, and a router advert (for a documentation prefix) or
- * an echo request with a forged source goes only to the container's own
- * veth peer.
+ * signal only sleeps, a router advert (for a documentation prefix) or an
+ * echo request with a forged source goes only to the container's own veth
+ * peer, an io_uring is created and closed unused, and a vsock socket is
+ * bound and closed without a connection.
  *
  * Where the kernel checks a capability before the call does anything, its
  * EPERM and the seccomp filter's look the same; tests/escapes.bats tells
@@ -27,7 +28,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/io_uring.h>
 #include <linux/keyctl.h>
+#include <linux/vm_sockets.h>
 #include <mqueue.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
@@ -41,8 +44,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/shm.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -764,6 +767,59 @@ forged_source(char **arguments, int count, struct result *result)
 		   arguments[1], arguments[0]);
 }
 
+/* --- io_uring and vsock: what an allow list refuses ------------------------ */
+
+/* A ring of one entry, closed unused. The operations of a ring run in the
+ * kernel without a system call each, where no seccomp filter sees them,
+ * and io_uring has been a leading source of kernel exploits (Google turned
+ * it off in ChromeOS, Android's apps and its servers in 2023); Docker's
+ * profile refuses it since 25.0. */
+static enum outcome
+io_uring(char **arguments, int count, struct result *result)
+{
+	struct io_uring_params parameters;
+
+	(void)arguments, (void)count;
+	memset(&parameters, 0, sizeof(parameters));
+	int fd = (int)syscall(SYS_io_uring_setup, 1, &parameters);
+	if (fd == -1)
+		return failed(result, "io_uring_setup");
+	close(fd);
+	return say(result, ESCAPED, "created an io_uring with room for %u submissions", parameters.sq_entries);
+}
+
+/* A vsock stream socket bound to any port, and closed. vsock has no
+ * network namespace: its ports are the machine's, and a container with it
+ * talks to the hypervisor (CID 2) past every veth and firewall. Docker's
+ * profile refuses socket(AF_VSOCK) since 23.0. "high-bits" passes the
+ * family as 0x100000028: the kernel reads an int, AF_VSOCK; a filter that
+ * compares 64 bits sees a number above 40. */
+static enum outcome
+vsock(char **arguments, int count, struct result *result)
+{
+	long family = AF_VSOCK;
+	struct sockaddr_vm address = { .svm_family = AF_VSOCK,
+				       .svm_cid = VMADDR_CID_ANY,
+				       .svm_port = VMADDR_PORT_ANY };
+	socklen_t length = sizeof(address);
+	enum outcome outcome;
+
+	if (count > 0 && strcmp(arguments[0], "high-bits") == 0)
+		family |= 0x100000000L;
+	int fd = (int)syscall(SYS_socket, family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return failed(result, "socket(AF_VSOCK)");
+	if (bind(fd, (struct sockaddr *)&address, sizeof(address)) == -1)
+		outcome = failed(result, "bind");
+	else if (getsockname(fd, (struct sockaddr *)&address, &length) == -1)
+		outcome = failed(result, "getsockname");
+	else
+		outcome = say(result, ESCAPED, "bound an AF_VSOCK socket%s to the machine's port %u",
+			      family == AF_VSOCK ? "" : " (family 0x100000028)", address.svm_port);
+	close(fd);
+	return outcome;
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -790,6 +846,8 @@ static const struct escape escapes[] = {
 	{ "orphan", "[SECONDS]", 0, orphan },
 	{ "router-advert", "INTERFACE", 1, router_advert },
 	{ "forged-source", "SOURCE DESTINATION", 2, forged_source },
+	{ "io_uring", "", 0, io_uring },
+	{ "vsock", "[high-bits]", 0, vsock },
 };
 
 static int
