@@ -77,25 +77,28 @@ format_limit(rlim_t value, char *text, size_t size)
 static void
 set_resource_limit(int resource, const struct rlimit *limit, const struct rlimit *inherited)
 {
-	char name[32], soft[24], hard[24], before[24];
+	char name[32], soft_text[24], hard_text[24];
 	size_t i = 0;
 
 	/* Docker's names are the kernel's in lower case: nofile, RLIMIT_NOFILE. */
 	for (const char *c = ulimit_names[resource]; *c != '\0' && i < sizeof(name) - 1; c++)
 		name[i++] = (char)toupper((unsigned char)*c);
 	name[i] = '\0';
-	format_limit(limit->rlim_cur, soft, sizeof(soft));
-	format_limit(limit->rlim_max, hard, sizeof(hard));
+	const char *soft = format_limit(limit->rlim_cur, soft_text, sizeof(soft_text));
+	const char *hard = format_limit(limit->rlim_max, hard_text, sizeof(hard_text));
 	narrate("setrlimit(RLIMIT_%s, {%s, %s})", name, soft, hard);
 	if (setrlimit(resource, limit) == 0)
 		return;
+	int error = errno;
 	warn_errno("setrlimit(RLIMIT_%s, {%s, %s})", name, soft, hard);
-	if (errno == EPERM && limit->rlim_max > inherited->rlim_max)
+	if (error == EPERM && limit->rlim_max > inherited->rlim_max) {
+		char before[24];
 		hint("the hard limit was %s: raising it needs CAP_SYS_RESOURCE, which step6 dropped; "
 		     "raise it where the container starts (ulimit -H, prlimit) or give "
 		     "--cap-add SYS_RESOURCE%s",
 		     format_limit(inherited->rlim_max, before, sizeof(before)),
 		     resource == RLIMIT_NOFILE ? "; nofile goes no higher than fs.nr_open" : "");
+	}
 	exit(EXIT_SETUP_FAILED);
 }
 
