@@ -49,9 +49,10 @@ default_limit(int resource, const struct rlimit *inherited, struct rlimit *limit
 		 * own limit against the count of all its user's processes
 		 * (ucounts). With the host's limit, as Docker leaves it, a
 		 * container takes root's whole count, and the host root's
-		 * timer_create, sigqueue and mq_open fail until it exits (issue
-		 * 11). With a quarter, all containers together take at most a
-		 * quarter of it; the host's root keeps the rest. */
+		 * timer_create and sigqueue fail until it exits, mq_open until
+		 * its queues are removed (they outlive it without an IPC
+		 * namespace). With a quarter, all containers together take at
+		 * most a quarter of it; the host's root keeps the rest. */
 		limit->rlim_cur = inherited->rlim_cur == RLIM_INFINITY ? RLIM_INFINITY
 									: inherited->rlim_cur / 4;
 		limit->rlim_max = limit->rlim_cur;
