@@ -538,7 +538,7 @@ fill_sigpending(char **arguments, int count, struct result *result)
 
 /* --- socket buffers outside the memory limit ----------------------------- */
 
-enum { MAX_CONNECTIONS = 64 };
+enum { MAX_CONNECTIONS = 128 };
 
 /* A listener on 127.0.0.1, port chosen by the kernel; -1 on failure. */
 static int
