@@ -16,8 +16,10 @@
  * TIOCSTI is a shell comment, a process that clears its parent-death
  * signal only sleeps, a router advert (for a documentation prefix) or an
  * echo request with a forged source goes only to the container's own veth
- * peer, an io_uring is created and closed unused, and a vsock socket is
- * bound and closed without a connection.
+ * peer, an io_uring is created and closed unused, a vsock socket is bound
+ * and closed without a connection, and what the probe takes of a count or
+ * of memory (timers, socket buffers on loopback) is bounded by its
+ * arguments and given back when it exits.
  *
  * Where the kernel checks a capability before the call does anything, its
  * EPERM and the seccomp filter's look the same; tests/escapes.bats tells
@@ -38,6 +40,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,12 +54,14 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 enum outcome { ESCAPED, BLOCKED };
 
 struct result {
 	char detail[512];
+	unsigned hold; /* seconds to wait after the verdict, holding what was taken */
 };
 
 struct escape {
@@ -820,6 +825,129 @@ vsock(char **arguments, int count, struct result *result)
 	return outcome;
 }
 
+/* --- counts kept per user: queued signals ------------------------------- */
+
+enum { MAX_TIMERS = 1 << 18 }; /* about 100 MiB of kernel memory */
+
+/* "SigQ:\t<count>/<limit>" of /proc/self/status: the count of queued
+ * signals of this process's user, all its processes together, and this
+ * process's RLIMIT_SIGPENDING. */
+static int
+read_sigq(long *queued, long *limit)
+{
+	char line[256];
+	FILE *status = fopen("/proc/self/status", "re");
+	int found = -1;
+
+	if (status == NULL)
+		return -1;
+	while (found == -1 && fgets(line, sizeof(line), status) != NULL)
+		if (sscanf(line, "SigQ: %ld/%ld", queued, limit) == 2)
+			found = 0;
+	fclose(status);
+	return found;
+}
+
+/* Each POSIX timer holds one queued signal from its creation on (the
+ * kernel allocates the signal with the timer), charged to its user's
+ * count as a queued signal is: the cheapest way to hold many. None is
+ * armed, and they all go when the probe exits. Created until timer_create
+ * fails or the user's count reaches HOST_LIMIT, the host root's
+ * RLIMIT_SIGPENDING, which the test reads on the host: there root's own
+ * timer_create and sigqueue fail with EAGAIN. */
+static enum outcome
+fill_sigpending(char **arguments, int count, struct result *result)
+{
+	struct sigevent event = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN };
+	long host_limit = atol(arguments[0]), created = 0, queued = 0, limit = 0;
+	timer_t timer;
+
+	result->hold = count > 1 ? (unsigned)atoi(arguments[1]) : 0;
+	if (host_limit < 1 || host_limit > MAX_TIMERS)
+		return say(result, BLOCKED, "%s: not a limit from 1 to %d, the probe's bound",
+			   arguments[0], MAX_TIMERS);
+	if (read_sigq(&queued, &limit) == -1)
+		return failed(result, "read /proc/self/status");
+	/* The count read once: what other processes queue meanwhile is seen at the end. */
+	for (long before = queued; before + created < host_limit; created++) {
+		if (timer_create(CLOCK_MONOTONIC, &event, &timer) == 0)
+			continue;
+		int error = errno;
+		if (read_sigq(&queued, &limit) == -1)
+			return failed(result, "read /proc/self/status");
+		return say(result, BLOCKED,
+			   "timer_create: %s after %ld timers, at this process's limit of %ld; "
+			   "root's queued signals at %ld of the host root's %ld",
+			   strerror(error), created, limit, queued, host_limit);
+	}
+	if (read_sigq(&queued, &limit) == -1)
+		return failed(result, "read /proc/self/status");
+	return say(result, ESCAPED,
+		   "created %ld timers: root's queued signals at %ld, the host root's limit: its "
+		   "timer_create and sigqueue fail with EAGAIN", created, queued);
+}
+
+/* --- socket buffers outside the memory limit ----------------------------- */
+
+enum { MAX_CONNECTIONS = 128 };
+
+/* A listener on 127.0.0.1, port chosen by the kernel; -1 on failure. */
+static int
+listen_on_loopback(struct sockaddr_in *address)
+{
+	socklen_t length = sizeof(*address);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	*address = (struct sockaddr_in){ .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (fd == -1 || bind(fd, (struct sockaddr *)address, sizeof(*address)) == -1 ||
+	    listen(fd, MAX_CONNECTIONS) == -1 ||
+	    getsockname(fd, (struct sockaddr *)address, &length) == -1)
+		return -1;
+	return fd;
+}
+
+/* Connections to itself on loopback whose receiving end never reads: each
+ * write stays in kernel buffers, the sender's and the receiver's, until the
+ * socket's buffers or its cgroup's limit are full (EAGAIN). At most
+ * MAX_CONNECTIONS connections and MIB MiB; all closed when the probe exits. */
+static enum outcome
+fill_tcp_buffers(char **arguments, int count, struct result *result)
+{
+	static char chunk[1 << 16];
+	long wanted = atol(arguments[0]) << 20, queued = 0;
+	struct sockaddr_in address;
+	int connections = 0;
+
+	result->hold = count > 1 ? (unsigned)atoi(arguments[1]) : 0;
+	if (wanted <= 0 || wanted > 1024L << 20)
+		return say(result, BLOCKED, "%s: not a size from 1 to 1024 MiB", arguments[0]);
+	int listener = listen_on_loopback(&address);
+	if (listener == -1)
+		return failed(result, "listen on 127.0.0.1");
+	while (queued < wanted && connections < MAX_CONNECTIONS) {
+		int sender = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (sender == -1 || connect(sender, (struct sockaddr *)&address, sizeof(address)) == -1)
+			return failed(result, "connect to 127.0.0.1");
+		if (accept4(listener, NULL, NULL, SOCK_CLOEXEC) == -1)
+			return failed(result, "accept4");
+		if (fcntl(sender, F_SETFL, O_NONBLOCK) == -1)
+			return failed(result, "fcntl(O_NONBLOCK)");
+		connections++;
+		ssize_t written;
+		while (queued < wanted && (written = write(sender, chunk, sizeof(chunk))) > 0)
+			queued += written;
+		if (queued < wanted && errno != EAGAIN)
+			return failed(result, "write");
+	}
+	if (queued >= wanted)
+		return say(result, ESCAPED, "queued %ld MiB in TCP buffers over %d loopback connections",
+			   queued >> 20, connections);
+	return say(result, BLOCKED,
+		   "queued %ld MiB over %d loopback connections, then every write would block (EAGAIN)",
+		   queued >> 20, connections);
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -848,6 +976,8 @@ static const struct escape escapes[] = {
 	{ "forged-source", "SOURCE DESTINATION", 2, forged_source },
 	{ "io_uring", "", 0, io_uring },
 	{ "vsock", "[high-bits]", 0, vsock },
+	{ "sigpending", "HOST_LIMIT [SECONDS]", 1, fill_sigpending },
+	{ "tcp-memory", "MIB [SECONDS]", 1, fill_tcp_buffers },
 };
 
 static int
@@ -866,7 +996,7 @@ main(int argc, char **argv)
 		return usage();
 	for (size_t i = 0; i < sizeof(escapes) / sizeof(*escapes); i++) {
 		const struct escape *escape = &escapes[i];
-		struct result result = { "" };
+		struct result result = { "", 0 };
 		if (strcmp(escape->name, argv[1]) != 0)
 			continue;
 		if (argc - 2 < escape->minimum_arguments)
@@ -875,6 +1005,9 @@ main(int argc, char **argv)
 		enum outcome outcome = escape->attempt(argv + 2, argc - 2, &result);
 		printf("%s: %s (%s)\n", escape->name, outcome == ESCAPED ? "ESCAPED" : "blocked",
 		       result.detail);
+		/* The test looks at the host while the probe holds what it took. */
+		fflush(stdout);
+		sleep(result.hold);
 		return outcome == ESCAPED ? 0 : 1;
 	}
 	fprintf(stderr, "escape-probe: %s: no such escape\n", argv[1]);
