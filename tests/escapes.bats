@@ -856,7 +856,8 @@ cgroup_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 	hold tcp-memory 64 5 -- --memory 32M
 	assert_output --regexp '^tcp-memory: blocked \(queued [0-9]+ MiB over 128 loopback connections, then every write would block \(EAGAIN\)\)$'
 	local dir charged
-	dir=/sys/fs/cgroup/memory/under-the-hood/mycontainer-$BG_PID
+	# The container's cgroup, as its first process (the supervisor's child) sees it.
+	dir=/sys/fs/cgroup/memory$(grep -o -m1 '/under-the-hood/mycontainer-[0-9a-f]*' "/proc/$(pgrep -P "$BG_PID")/cgroup")
 	assert_equal "$(cat "$dir/memory.kmem.tcp.limit_in_bytes")" $((32 << 20))
 	charged=$(cat "$dir/memory.kmem.tcp.usage_in_bytes")
 	release

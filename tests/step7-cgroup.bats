@@ -432,8 +432,8 @@ assert_limit() {
 	"$STEPS/step1" --hostname s7test --memory 64M --skel "$TEST_SKEL" escape-probe tcp-memory 16 5 \
 		>"$BATS_TEST_TMPDIR/container.out" 2>&1 &
 	CONTAINER=$!
-	NAME=s7test-$CONTAINER
 	wait_until 10 file_has_content "$BATS_TEST_TMPDIR/container.out"
+	container_named
 	run cat "$BATS_TEST_TMPDIR/container.out"
 	assert_output --regexp '^tcp-memory: ESCAPED \(queued 16 MiB '
 	local dir charged
