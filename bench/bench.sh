@@ -130,6 +130,7 @@ for n in 1 2 3 4 5 6 7; do
 done
 add full "./step1 (full chain)" ./step1 /bin/true
 add full-overlay "./step1 --overlay" ./step1 --overlay /bin/true
+add full-unconfined "./step1 --seccomp unconfined" ./step1 --seccomp unconfined /bin/true
 add until3-none "./step1 --until 3 --net none" ./step1 --until 3 --net none /bin/true
 add until5-overlay "./step1 --until 5 --overlay" ./step1 --until 5 --overlay /bin/true
 add full-overlay-none "./step1 --overlay --net none" ./step1 --overlay --net none /bin/true

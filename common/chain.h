@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define LAST_STEP 8
@@ -30,6 +31,12 @@ struct cidr {
 };
 
 enum net_mode { NET_VETH, NET_NONE };
+
+/* --ulimit NAME=SOFT[:HARD], by resource number (RLIMIT_NOFILE, ...). */
+struct ulimit {
+	bool given;
+	rlim_t soft, hard; /* RLIM_INFINITY: unlimited */
+};
 
 /* --sysctl KEY=VALUE: a kernel parameter of one of the container's own
  * namespaces, written by STEP, the step that makes that namespace (1: its
@@ -60,6 +67,7 @@ struct options {
 	const char *memory_text;
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned pids;           /* 0: no limit */
+	struct ulimit ulimits[RLIMIT_NLIMITS];
 	bool seccomp_unconfined;
 	int sysctl_count;
 	struct sysctl sysctls[MAX_SYSCTLS];
@@ -139,6 +147,10 @@ int parse_cidr(const char *text, struct cidr *cidr);
 int parse_cpus(const char *text, unsigned *milli);
 int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
+/* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */
+const char *parse_ulimit(const char *text, int *resource, struct ulimit *limit);
+/* Docker's names of the resources, by number ("nofile"); NULL: none. */
+extern const char *const ulimit_names[RLIMIT_NLIMITS];
 const char *format_size(uint64_t bytes, char *buffer, size_t length);
 
 /* The supervisor: the one process that stays outside the container.

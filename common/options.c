@@ -40,6 +40,7 @@ enum long_only_option {
 	OPT_MEMORY,
 	OPT_CPUS,
 	OPT_PIDS,
+	OPT_ULIMIT,
 	OPT_SECCOMP,
 	OPT_IPC,
 	OPT_SYSCTL,
@@ -62,6 +63,7 @@ static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "ipc", required_argument, NULL, OPT_IPC },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
@@ -81,8 +83,8 @@ print_usage(void)
 	       "  step4-mnt      mount namespace, all mounts private\n"
 	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
 	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
-	       "  step7-cgroup   memory, CPU and process limits in a cgroup\n"
-	       "  step8-seccomp  a system call deny list like Docker's\n\n");
+	       "  step7-cgroup   memory, CPU and process limits in a cgroup; rlimits\n"
+	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"
 	       "  -v, --verbose          narrate every kernel call on stderr\n"
@@ -112,7 +114,19 @@ print_usage(void)
 	       "Cgroup (step7):\n"
 	       "      --memory SIZE      memory limit, no swap (default 256M)\n"
 	       "      --cpus N           CPU quota, fractional (default: no limit)\n"
-	       "      --pids N           process limit (default 128)\n\n"
+	       "      --pids N           process limit (default 128)\n"
+	       "      --ulimit NAME=SOFT[:HARD]\n"
+	       "                         a resource limit of each process (repeatable), by\n"
+	       "                         Docker's names: core cpu data fsize locks memlock\n"
+	       "                         msgqueue nice nofile nproc rss rtprio rttime\n"
+	       "                         sigpending stack; 'unlimited' or -1 for none.\n"
+	       "                         Defaults: nofile 1024:524288, memlock 8M, and a\n"
+	       "                         quarter of the caller's sigpending and msgqueue;\n"
+	       "                         none is raised above the caller's hard limit\n"
+	       "  On cgroup v1, --memory also limits the TCP and UDP buffers, which v1\n"
+	       "  counts apart, to as much again (each socket may pass it by one buffer);\n"
+	       "  netlink buffers are charged to no v1 counter. v2 charges socket\n"
+	       "  buffers to --memory.\n\n"
 	       "Seccomp (step8):\n"
 	       "      --seccomp unconfined  skip the system call filter\n\n"
 	       "SIZE takes the suffixes k, M and G (powers of 1024).\n"
@@ -296,6 +310,74 @@ valid_hostname(const char *name)
 		}
 	}
 	return label > 0 && name[length - 1] != '-';
+}
+
+/* Docker's names (`docker run --ulimit`, go-units' ulimit.go): getrlimit(2)'s
+ * in lower case, without RLIMIT_. "as" is left out, as Docker leaves it. */
+const char *const ulimit_names[RLIMIT_NLIMITS] = {
+	[RLIMIT_CORE] = "core",         [RLIMIT_CPU] = "cpu",       [RLIMIT_DATA] = "data",
+	[RLIMIT_FSIZE] = "fsize",       [RLIMIT_LOCKS] = "locks",   [RLIMIT_MEMLOCK] = "memlock",
+	[RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",     [RLIMIT_NOFILE] = "nofile",
+	[RLIMIT_NPROC] = "nproc",       [RLIMIT_RSS] = "rss",       [RLIMIT_RTPRIO] = "rtprio",
+	[RLIMIT_RTTIME] = "rttime",     [RLIMIT_SIGPENDING] = "sigpending",
+	[RLIMIT_STACK] = "stack",
+};
+
+/* A number below RLIM_INFINITY, or "unlimited", "infinity" (Docker's
+ * word) or -1 for RLIM_INFINITY, in the LENGTH bytes at TEXT. */
+static int
+parse_rlimit_value(const char *text, size_t length, rlim_t *value)
+{
+	char number[24], *end;
+
+	if (length == 0 || length >= sizeof(number))
+		return -1;
+	memcpy(number, text, length);
+	number[length] = '\0';
+	if (strcmp(number, "unlimited") == 0 || strcmp(number, "infinity") == 0 ||
+	    strcmp(number, "-1") == 0) {
+		*value = RLIM_INFINITY;
+		return 0;
+	}
+	if (!isdigit((unsigned char)number[0]))
+		return -1;
+	errno = 0;
+	unsigned long long parsed = strtoull(number, &end, 10);
+	if (errno != 0 || *end != '\0' || parsed >= RLIM_INFINITY)
+		return -1;
+	*value = (rlim_t)parsed;
+	return 0;
+}
+
+const char *
+parse_ulimit(const char *text, int *resource, struct ulimit *limit)
+{
+	const char *equals = strchr(text, '='), *colon;
+
+	if (equals == NULL)
+		return "not NAME=SOFT[:HARD] (like nofile=1024:524288)";
+	*resource = -1;
+	for (int i = 0; i < RLIMIT_NLIMITS; i++) {
+		const char *name = ulimit_names[i];
+		if (name != NULL && strlen(name) == (size_t)(equals - text) &&
+		    strncmp(name, text, (size_t)(equals - text)) == 0)
+			*resource = i;
+	}
+	if (*resource == -1)
+		return "no such limit (core, cpu, data, fsize, locks, memlock, msgqueue, nice, "
+		       "nofile, nproc, rss, rtprio, rttime, sigpending, stack)";
+	colon = strchr(equals + 1, ':');
+	size_t soft_length = colon ? (size_t)(colon - equals - 1) : strlen(equals + 1);
+	if (parse_rlimit_value(equals + 1, soft_length, &limit->soft) != 0 ||
+	    (colon != NULL && parse_rlimit_value(colon + 1, strlen(colon + 1), &limit->hard) != 0))
+		return "a limit is not a number, 'unlimited' or -1";
+	if (colon == NULL)
+		limit->hard = limit->soft; /* as Docker: one value is both */
+	/* RLIM_INFINITY is the largest rlim_t: "unlimited" is above any number. */
+	if (limit->soft > limit->hard)
+		return "the soft limit is above the hard limit";
+	limit->given = true;
+	return NULL;
 }
 
 /* --sysctl KEY=VALUE, as Docker allows it: only a parameter that belongs
@@ -512,6 +594,14 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 				argument);
 		options->pids = (unsigned)pids;
 		break;
+	case OPT_ULIMIT: {
+		struct ulimit limit;
+		const char *problem = parse_ulimit(argument, &number, &limit);
+		if (problem != NULL)
+			return bad_input(error, "--ulimit: '%.80s': %s", argument, problem);
+		options->ulimits[number] = limit; /* a name given twice: the last counts */
+		break;
+	}
 	case OPT_SECCOMP:
 		if (strcmp(argument, "unconfined") != 0)
 			return bad_input(error,

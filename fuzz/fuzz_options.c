@@ -27,6 +27,10 @@ check_options(const struct options *o, char **argv, int argc)
 	require(o->cpus_milli == 0 || o->cpus_milli >= 10, text);
 	require(o->pids >= 1 && o->pids <= 4194304, text);
 	require(o->stop_timeout <= 3600, text);
+	for (int i = 0; i < RLIMIT_NLIMITS; i++)
+		require(!o->ulimits[i].given ||
+				(ulimit_names[i] != NULL && o->ulimits[i].soft <= o->ulimits[i].hard),
+			text);
 	require(o->host_ip.prefix_length == o->ip.prefix_length, text);
 	require(o->host_ip.address.s_addr != o->ip.address.s_addr, text);
 	require(o->command >= argv + 1 && o->command <= argv + argc, text);

@@ -1,4 +1,5 @@
-/* step7-cgroup: limits on memory, CPU and processes, in a cgroup.
+/* step7-cgroup: limits on memory, CPU and processes, in a cgroup; and the
+ * resource limits of each process.
  *
  * Beyond the talk; in shell (v1):  mkdir /sys/fs/cgroup/memory/demo
  *                      echo 64M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes
@@ -24,6 +25,13 @@
  * the full path, /under-the-hood/<hostname>-<hex>: hence no pid of the host
  * in the name.
  *
+ * A cgroup limits the group. Resource limits (getrlimit(2), `ulimit`) limit
+ * each process, and some of them what it may take of a count kept per
+ * user: without a user namespace the container's root *is* the host's
+ * root for those. Once the cgroup is joined, rlimits.c sets them, Docker's
+ * way, and lower where Docker's would let the container use up the host
+ * root's count.
+ *
  * The container cannot remove its own cgroup: the supervisor does, once
  * PID 1 has been reaped (common/supervise.c). Run without step2 before it
  * (sudo ./step7 --memory 64M sh), this step forks and its parent becomes the
@@ -41,6 +49,7 @@
 
 #include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "rlimits.h"
 
 #define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
 
@@ -202,6 +211,26 @@ write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
 	die_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
 }
 
+/* v1 leaves socket buffers out of memory.limit_in_bytes: a container with
+ * --memory 64M held 512 MiB in TCP buffers on loopback. Once this file is
+ * written, the cgroup's TCP and UDP buffers are charged to a counter of
+ * their own with this limit (cgroup-v1/memory.rst, "Kernel Memory
+ * Extension"): the same amount as --memory, on top of it. The kernel still
+ * lets each socket past the limit by one buffer (sk_forced_mem_schedule(),
+ * so that a connection never stalls for good), so thousands of sockets go
+ * further, and each socket's own memory is charged to --memory, which
+ * bounds how many (TUTORIAL.md, "What the talk's container still leaks").
+ * Netlink buffers are charged to no counter. v2 charges socket buffers to
+ * memory.max itself ("sock" in memory.stat): nothing to write there. */
+static void
+limit_socket_memory_v1(const struct container_cgroup *cgroup, const char *bytes)
+{
+	const char *file = "memory.kmem.tcp.limit_in_bytes";
+
+	if (write_cgroup_file(cgroup, "memory", file, bytes, true) == -1)
+		narrate("%s: not there, this kernel has no socket limit for v1: skipped", file);
+}
+
 /* The limit covers memory and swap together, as Docker's does with
  * --memory-swap equal to --memory (without it, Docker allows as much swap
  * again): a limit on memory alone lets the container page out to swap and
@@ -219,6 +248,8 @@ limit_memory(const struct container_cgroup *cgroup, const struct options *option
 	/* v2 counts swap on its own (0: none); v1 counts memory+swap (= the limit). */
 	if (write_cgroup_file(cgroup, "memory", swap_file, v2 ? "0" : bytes, true) == -1)
 		narrate("%s: not there, this kernel does not account swap per cgroup: skipped", swap_file);
+	if (!v2)
+		limit_socket_memory_v1(cgroup, bytes);
 }
 
 /* CFS bandwidth control: the cgroup's processes together may run QUOTA
@@ -312,6 +343,7 @@ main(int argc, char **argv)
 	limit_pids(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
+	limit_each_process(&options);
 	close_cgroup_directory(cgroup.root_fd);
 	exec_next(&options);
 }

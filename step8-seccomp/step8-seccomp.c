@@ -1,4 +1,4 @@
-/* step8-seccomp: the system calls a container has no business making, refused.
+/* step8-seccomp: only the system calls a container needs, allowed.
  *
  * After step6, root inside holds fourteen capabilities, and most dangerous
  * calls already fail for want of one. Seccomp (seccomp(2)) is a second wall
@@ -7,105 +7,68 @@
  * the caller's capabilities. With both, a container started with --cap-add
  * SYS_ADMIN still cannot mount.
  *
- * The filter allows by default and denies a list: the calls that Docker's
- * documentation names as blocked by its default profile (docs.docker.com/
- * engine/security/seccomp/). They reach what no namespace isolates (the
- * kernel, its keyrings, the clock, swap, reboot) or undo the earlier steps
- * (mount, unshare, setns). Docker's profile is an allow list with a default
- * of EPERM, which also refuses calls newer than the profile; a deny list
- * misses those, but it reads as the list of what is dangerous.
+ * The filter is an allow list, Docker's: allowed-calls.h holds the calls
+ * its default profile allows a container with the default capabilities
+ * (tools/seccomp-allowlist.py makes it from moby's default.json), and
+ * everything else is refused with EPERM. A deny list would name what is
+ * dangerous, but it passes every call added to the kernel after it was
+ * written: io_uring_setup (5.1), the landlock calls (5.13), listmount (6.8).
+ * An allow list refuses them until someone has looked.
  *
- * The filter goes last, right before COMMAND: the steps before need the
- * calls it refuses, and once loaded it is inherited through fork and exec
- * and can never be removed.
+ * This file shows how each rule is made; the rules with conditions on
+ * arguments are written here, with their reasons. The filter goes last,
+ * right before COMMAND: the steps before need the calls it refuses, and
+ * once loaded it is inherited through fork and exec and can never be
+ * removed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include "../common/chain.h"
+#include "allowed-calls.h"
 
-struct denial {
-	const char *name;
-	int error;
-};
+/* In Docker's list, refused here all the same, as this step did before it
+ * had an allow list: adjtimex and clock_adjtime only read the clock
+ * without CAP_SYS_TIME, and name_to_handle_at is half of the "shocker"
+ * escape (open_by_handle_at, refused by both, is the other half); there is
+ * no need for them in a container, and refusing costs nothing. */
+static const char *const refused_beyond_docker[] = { "adjtimex", "clock_adjtime",
+						     "name_to_handle_at" };
 
-/* ptrace stays allowed, as in Docker since kernel 4.8: before it, a tracer
- * could change a system call after seccomp had checked it. */
-static const struct denial denied_calls[] = {
-	/* Undoing steps 1-5. unshare is also how CVE-2022-0185 (a heap
-	 * overflow in fsconfig) was reached from containers without this. */
-	{ "mount", EPERM }, { "umount2", EPERM }, { "pivot_root", EPERM },
-	{ "unshare", EPERM }, { "setns", EPERM },
-	/* The new mount API does what mount(2) does, in steps: without these,
-	 * a container given CAP_SYS_ADMIN could still mount. */
-	{ "fsopen", EPERM }, { "fsconfig", EPERM }, { "fsmount", EPERM }, { "fspick", EPERM },
-	{ "move_mount", EPERM }, { "open_tree", EPERM }, { "mount_setattr", EPERM },
-	/* clone3 passes its flags in memory, and a filter sees only the six
-	 * argument registers. ENOSYS makes glibc believe the kernel predates
-	 * clone3 and fall back to clone, whose flags the rules below check
-	 * (Docker's profile does the same). */
-	{ "clone3", ENOSYS },
-	/* Keyrings are not namespaced: root inside shares root's keys with
-	 * the host (CVE-2016-0728 was a keyring reference-count overflow). */
-	{ "keyctl", EPERM }, { "add_key", EPERM }, { "request_key", EPERM },
-	/* The kernel itself: modules, another kernel, the machine's reboot. */
-	{ "init_module", EPERM }, { "finit_module", EPERM }, { "delete_module", EPERM },
-	{ "kexec_load", EPERM }, { "kexec_file_load", EPERM }, { "reboot", EPERM },
-	/* Settings of the whole machine: swap, process accounting, disk
-	 * quotas, the kernel log, the terminal, NUMA memory placement and I/O
-	 * ports (the Docker table gives the same reasons for each). */
-	{ "swapon", EPERM }, { "swapoff", EPERM }, { "acct", EPERM }, { "quotactl", EPERM },
-	{ "syslog", EPERM }, { "vhangup", EPERM }, { "mbind", EPERM }, { "set_mempolicy", EPERM },
-	{ "move_pages", EPERM }, { "migrate_pages", EPERM }, { "iopl", EPERM }, { "ioperm", EPERM },
-	/* One clock for the machine: time namespaces offset only the
-	 * monotonic and boot clocks (time_namespaces(7)). */
-	{ "clock_settime", EPERM }, { "clock_adjtime", EPERM }, { "settimeofday", EPERM },
-	{ "adjtimex", EPERM }, { "stime", EPERM },
-	/* Files by handle, without a path: the "shocker" escape (2014) read
-	 * the host's /etc/shadow from a Docker container with open_by_handle_at. */
-	{ "open_by_handle_at", EPERM }, { "name_to_handle_at", EPERM },
-	/* Large kernel interfaces where kernel exploits start: bpf,
-	 * perf_event_open (CVE-2013-2094), userfaultfd (it pauses the kernel
-	 * in the middle of a copy and so makes races winnable), and the
-	 * profiler's lookup_dcookie. */
-	{ "bpf", EPERM }, { "perf_event_open", EPERM }, { "userfaultfd", EPERM },
-	{ "lookup_dcookie", EPERM },
-};
+/* Numbers from 512 on are x32's (arch/x86/entry/syscalls/syscall_64.tbl):
+ * the kernel numbers its next x86_64 calls below that. */
+#define FUTURE_CALLS_END 512
 
-/* clone(2) makes every process, so only its namespace flags are refused. */
-static const struct {
-	uint64_t flag;
-	const char *name;
-} namespace_flags[] = {
-	{ CLONE_NEWNS, "CLONE_NEWNS" },   { CLONE_NEWUTS, "CLONE_NEWUTS" },
-	{ CLONE_NEWIPC, "CLONE_NEWIPC" }, { CLONE_NEWUSER, "CLONE_NEWUSER" },
-	{ CLONE_NEWPID, "CLONE_NEWPID" }, { CLONE_NEWNET, "CLONE_NEWNET" },
-	{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
-};
+#define NAMESPACE_FLAGS                                                                            \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
+	 CLONE_NEWCGROUP)
 
 /* The rules use this architecture's numbers (x86_64). A process can also
  * enter the kernel as i386 (int $0x80) or x32 (__X32_SYSCALL_BIT,
  * 0x40000000, in the number), where numbers mean other calls: mount is 165
  * on x86_64, 21 on i386. Those are refused whole: libseccomp checks the
  * architecture first and, in an x86_64 filter, sends x32 numbers to the same
- * action (tests/step8-seccomp.bats checks both). EPERM, not a kill: like
- * every refusal here and in Docker's profile, an error the program can
- * report rather than a silent SIGSYS. */
+ * action (tests/step8-seccomp.bats checks both). Every refusal is an
+ * errno, as in Docker's profile: a program reports "Operation not
+ * permitted" rather than dying of a silent SIGSYS. */
 static scmp_filter_ctx
 new_filter(void)
 {
-	scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
+	narrate("seccomp_init(SCMP_ACT_ERRNO(EPERM))");
+	scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int rc;
 
 	if (filter == NULL)
-		die("seccomp_init(SCMP_ACT_ALLOW): out of memory");
+		die("seccomp_init(SCMP_ACT_ERRNO(EPERM)): out of memory");
 	narrate("seccomp_attr_set(SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM))");
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
 	if (rc < 0)
@@ -114,119 +77,171 @@ new_filter(void)
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if (rc < 0)
 		die("seccomp_attr_set(SCMP_FLTATR_API_SYSRAWRC): %s", strerror(-rc));
+	/* Some 400 numbers: a binary search finds one in 9 comparisons, where
+	 * the default, one after the other, takes up to 400. */
+	rc = seccomp_attr_set(filter, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc < 0)
+		die("seccomp_attr_set(SCMP_FLTATR_CTL_OPTIMIZE, 2): %s", strerror(-rc));
 	return filter;
 }
 
-/* The number of NAME here, or -1 when NAME is no system call on this
- * architecture (stime on x86_64): libseccomp knows every architecture's
- * names and gives those a negative number of its own. */
-static int
-syscall_number(const char *name)
-{
-	int number = seccomp_syscall_resolve_name(name);
-
-	if (number == __NR_SCMP_ERROR)
-		die("seccomp_syscall_resolve_name(\"%s\"): not a system call on any architecture", name);
-	if (number < 0) {
-		narrate("skip %s: not a system call on this architecture", name);
-		return -1;
-	}
-	return number;
-}
-
 static void
-add_rule(scmp_filter_ctx filter, int error, int number, const char *name,
-	 const struct scmp_arg_cmp *condition)
+add_rule(scmp_filter_ctx filter, uint32_t action, int number, const char *name, unsigned count,
+	 const struct scmp_arg_cmp *conditions)
 {
-	int rc = seccomp_rule_add_array(filter, SCMP_ACT_ERRNO(error), number, !!condition, condition);
+	int rc = seccomp_rule_add_array(filter, action, number, count, conditions);
 
 	if (rc < 0)
-		die("seccomp_rule_add(SCMP_ACT_ERRNO(%s), %s): %s", strerrorname_np(error), name,
+		die("seccomp_rule_add(%s, %s): %s",
+		    action == SCMP_ACT_ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO", name,
 		    strerror(-rc));
 }
 
-static void
-deny_listed_calls(scmp_filter_ctx filter)
+static bool
+refused_here(const char *name)
 {
-	for (size_t i = 0; i < sizeof(denied_calls) / sizeof(*denied_calls); i++) {
-		const struct denial *denial = &denied_calls[i];
-		int number = syscall_number(denial->name);
-		if (number < 0)
-			continue;
-		narrate("deny %s: %s", denial->name, strerrorname_np(denial->error));
-		add_rule(filter, denial->error, number, denial->name, NULL);
+	for (size_t i = 0; i < sizeof(refused_beyond_docker) / sizeof(*refused_beyond_docker); i++)
+		if (strcmp(name, refused_beyond_docker[i]) == 0)
+			return true;
+	return false;
+}
+
+/* One rule per call of the list. libseccomp knows each name's number on
+ * every architecture, and gives names of other architectures a negative
+ * number of its own (chown32 on x86_64); a name too new for this libseccomp
+ * is __NR_SCMP_ERROR, and skipped: the call stays refused. Returns the
+ * highest number allowed. */
+static int
+allow_listed_calls(scmp_filter_ctx filter)
+{
+	const struct scmp_version *version = seccomp_version();
+	unsigned allowed = 0, elsewhere = 0;
+	int highest = 0;
+
+	for (size_t i = 0; i < sizeof(docker_allowed_calls) / sizeof(*docker_allowed_calls); i++) {
+		const char *name = docker_allowed_calls[i];
+		int number = seccomp_syscall_resolve_name(name);
+		if (refused_here(name)) {
+			narrate("skip %s: refused here, though Docker allows it", name);
+		} else if (number == __NR_SCMP_ERROR) {
+			narrate("skip %s: unknown to libseccomp %u.%u.%u", name, version->major,
+				version->minor, version->micro);
+		} else if (number < 0) {
+			elsewhere++;
+		} else {
+			add_rule(filter, SCMP_ACT_ALLOW, number, name, 0, NULL);
+			allowed++;
+			highest = number > highest ? number : highest;
+		}
+	}
+	narrate("allow %u calls of Docker's list (%u more are not system calls on this architecture)",
+		allowed, elsewhere);
+	return highest;
+}
+
+/* A call newer than the list answers ENOSYS, "no such system call", not
+ * EPERM: libc tries a new call first and falls back to an older one on
+ * ENOSYS only (glibc does with clone3, faccessat2, fchmodat2), so that its
+ * programs keep working, as on an older kernel. runc does the same for
+ * Docker (libcontainer/seccomp/patchbpf). Numbers from FUTURE_CALLS_END on
+ * are no x86_64 system calls at all, and get the default. */
+static void
+refuse_newer_calls(scmp_filter_ctx filter, int highest)
+{
+	char name[16];
+
+	narrate("refuse %d..%d with ENOSYS: newer than the list", highest + 1,
+		FUTURE_CALLS_END - 1);
+	for (int number = highest + 1; number < FUTURE_CALLS_END; number++) {
+		snprintf(name, sizeof(name), "%d", number);
+		add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), number, name, 0, NULL);
 	}
 }
 
-/* A default-allow filter needs one rule per flag, "flags & F == F"
- * (Docker's allow list has the same as one rule, "flags & 0x7E020000 ==
- * 0"). CLONE_NEWTIME (0x80) is not here: clone reads the low byte of its
- * flags as the exit signal, so a time namespace comes only from unshare or
- * clone3 (clone(2)), both refused above; Docker's mask leaves it out too. */
+/* clone(2) makes every process, so it is allowed without the namespace
+ * flags only, as in Docker's profile (0x7e020000). CLONE_NEWTIME (0x80) is
+ * not among them: clone reads the low byte of its flags as the exit signal,
+ * so a time namespace comes only from unshare or clone3 (clone(2)), both
+ * refused. clone3 passes its flags in memory, and a filter sees only the
+ * six argument registers: ENOSYS makes glibc believe the kernel predates
+ * clone3 and fall back to clone, whose flags are checked. */
 static void
-deny_namespace_clones(scmp_filter_ctx filter)
+allow_clone_without_namespaces(scmp_filter_ctx filter)
 {
-	int number = syscall_number("clone");
+	struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, NAMESPACE_FLAGS, 0);
 
-	for (size_t i = 0; i < sizeof(namespace_flags) / sizeof(*namespace_flags); i++) {
-		uint64_t flag = namespace_flags[i].flag;
-		struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag);
-		narrate("deny clone with %s: EPERM", namespace_flags[i].name);
-		add_rule(filter, EPERM, number, "clone", &condition);
-	}
-}
-
-/* TIOCSTI pushes characters into a terminal's input queue: the caller's
- * terminal, which the container shares, would read them as typed once the
- * container has exited (bubblewrap's CVE-2017-5226). No capability guards
- * it. The kernel reads the request as 32 bits, so the comparison masks the
- * upper half, which a caller could otherwise set to slip past (Flatpak's
- * CVE-2019-10063). */
-static void
-deny_terminal_injection(scmp_filter_ctx filter)
-{
-	struct scmp_arg_cmp condition = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffU, TIOCSTI);
-
-	narrate("deny ioctl with TIOCSTI: EPERM");
-	add_rule(filter, EPERM, syscall_number("ioctl"), "ioctl", &condition);
+	narrate("allow clone if flags & 0x%x (the CLONE_NEW* flags) == 0", NAMESPACE_FLAGS);
+	add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("clone"), "clone", 1,
+		 &condition);
+	narrate("refuse clone3 with ENOSYS");
+	add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), seccomp_syscall_resolve_name("clone3"), "clone3",
+		 0, NULL);
 }
 
 /* personality(2) with Docker's five values only: 0 (PER_LINUX), 8
  * (PER_LINUX32), 0x20000 (UNAME26), 0x20008, and 0xffffffff, which only
  * asks. Other flags weaken the next exec: ADDR_NO_RANDOMIZE turns off
  * address randomisation, READ_IMPLIES_EXEC makes data executable,
- * MMAP_PAGE_ZERO maps page 0 (CVE-2009-1895).
- *
- * "Anything else" is five "!=" on one argument, but libseccomp 2.5.4 takes
- * one comparison per argument in a rule (EINVAL) and no ALLOW rule in a
- * filter that allows by default (EACCES): rules can only be or-ed. So it is
- * written bit by bit, on the low 32 bits the kernel reads (an unsigned int).
- * A value is refused when a bit outside 0x20008 is set and some bit is
- * clear. Round the circle of the 30 outside bits, a set bit is followed by
- * a clear one unless all are equal: one rule per outside bit. With all of
- * them set, two more rules refuse bit 3 or bit 17 clear. */
+ * MMAP_PAGE_ZERO maps page 0 (CVE-2009-1895). The kernel reads an unsigned
+ * int: the masks compare the 32 bits it reads. */
 static void
-deny_other_personalities(scmp_filter_ctx filter)
+allow_docker_personalities(scmp_filter_ctx filter)
 {
-	const uint32_t allowed_bits[] = { PER_LINUX32, UNAME26 };
-	uint32_t outside[32] = { 0 };
-	unsigned count = 0;
-	int number = syscall_number("personality");
+	const uint32_t values[] = { PER_LINUX, PER_LINUX32, UNAME26, UNAME26 | PER_LINUX32,
+				    0xffffffff };
 
-	for (uint32_t bit = 1; bit != 0; bit <<= 1)
-		if (bit != allowed_bits[0] && bit != allowed_bits[1])
-			outside[count++] = bit;
-	narrate("deny personality unless 0x0, 0x8, 0x20000, 0x20008 or 0xffffffff: EPERM (%u rules)",
-		count + 2);
-	for (unsigned i = 0; i < count; i++) {
-		uint32_t set = outside[i], clear = outside[(i + 1) % count];
-		struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, set | clear, set);
-		add_rule(filter, EPERM, number, "personality", &condition);
+	narrate("allow personality 0x0, 0x8, 0x20000, 0x20008 and 0xffffffff");
+	for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
+		struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffU, values[i]);
+		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("personality"),
+			 "personality", 1, &condition);
 	}
-	for (unsigned i = 0; i < 2; i++) {
-		uint32_t set = outside[0], clear = allowed_bits[i];
-		struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, set | clear, set);
-		add_rule(filter, EPERM, number, "personality", &condition);
+}
+
+/* ioctl(2), except TIOCSTI, which pushes characters into a terminal's
+ * input queue: the caller's terminal would read them as typed once the
+ * container has exited (bubblewrap's CVE-2017-5226). No capability guards
+ * it. libseccomp 2.5 drops conditional rules beside an unconditional one,
+ * and takes one comparison per argument in a rule, so "request != TIOCSTI"
+ * is written as: some bit of the request differs from TIOCSTI's, one rule
+ * per bit. Only the low 32 bits, which the kernel reads: a comparison of
+ * all 64 would let TIOCSTI with a high bit set through (Flatpak's
+ * CVE-2019-10063). */
+static void
+allow_ioctl_but_tiocsti(scmp_filter_ctx filter)
+{
+	narrate("allow ioctl unless request is TIOCSTI (32 rules)");
+	for (unsigned bit = 0; bit < 32; bit++) {
+		uint32_t mask = 1U << bit;
+		struct scmp_arg_cmp condition = SCMP_A1(SCMP_CMP_MASKED_EQ, mask, ~TIOCSTI & mask);
+		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("ioctl"), "ioctl", 1,
+			 &condition);
+	}
+}
+
+/* socket(2) for every family but AF_ALG (38), the kernel's crypto, refused
+ * by Docker since 2026, and AF_VSOCK (40): vsock is not namespaced, a
+ * container shares the host's ports and reaches the hypervisor. Docker
+ * writes "family < 38, == 39, > 40", but the kernel reads an int and the
+ * filter all 64 bits: 0x100000028 is greater than 40, and AF_VSOCK to the
+ * kernel. Here each block of families is a mask that also wants the high
+ * bits clear: 0-31, 32-35, 36-37, 39, 41, 42-43, 44-47, 48-63 (AF_MAX is
+ * 46: the kernel refuses the rest itself). */
+static void
+allow_socket_but_vsock(scmp_filter_ctx filter)
+{
+	static const struct {
+		uint64_t first, size;
+	} blocks[] = { { 0, 32 }, { 32, 4 }, { 36, 2 }, { 39, 1 },
+		       { 41, 1 }, { 42, 2 }, { 44, 4 }, { 48, 16 } };
+
+	narrate("allow socket for families 0 to 63 but AF_ALG (%d) and AF_VSOCK (%d)", AF_ALG,
+		AF_VSOCK);
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++) {
+		struct scmp_arg_cmp condition =
+			SCMP_A0(SCMP_CMP_MASKED_EQ, ~(blocks[i].size - 1), blocks[i].first);
+		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("socket"), "socket",
+			 1, &condition);
 	}
 }
 
@@ -270,10 +285,12 @@ main(int argc, char **argv)
 		exec_next(&options);
 	}
 	scmp_filter_ctx filter = new_filter();
-	deny_listed_calls(filter);
-	deny_namespace_clones(filter);
-	deny_terminal_injection(filter);
-	deny_other_personalities(filter);
+	int highest = allow_listed_calls(filter);
+	refuse_newer_calls(filter, highest);
+	allow_clone_without_namespaces(filter);
+	allow_docker_personalities(filter);
+	allow_ioctl_but_tiocsti(filter);
+	allow_socket_but_vsock(filter);
 	ensure_no_new_privs();
 	load_filter(filter);
 	exec_next(&options);

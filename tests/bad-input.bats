@@ -124,6 +124,17 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: --seccomp empty" { bad_input "--seccomp" --seccomp '' true; }
 @test "bad-input: --ipc shareable" { bad_input "--ipc" --ipc shareable true; }
 @test "bad-input: --ipc empty" { bad_input "--ipc" --ipc '' true; }
+@test "bad-input: --ulimit with an unknown name [foo=1]" { bad_input "--ulimit" --ulimit foo=1 true; }
+@test "bad-input: --ulimit as, which Docker leaves out [as=1]" { bad_input "no such limit" --ulimit as=1 true; }
+@test "bad-input: --ulimit without a value [nofile]" { bad_input "--ulimit" --ulimit nofile true; }
+@test "bad-input: --ulimit with an empty value [nofile=]" { bad_input "--ulimit" --ulimit nofile= true; }
+@test "bad-input: --ulimit soft above hard [nofile=2048:1024]" { bad_input "soft limit is above" --ulimit nofile=2048:1024 true; }
+@test "bad-input: --ulimit soft unlimited, hard a number [nofile=unlimited:1024]" { bad_input "soft limit is above" --ulimit nofile=unlimited:1024 true; }
+@test "bad-input: --ulimit not a number [nofile=x]" { bad_input "not a number" --ulimit nofile=x true; }
+@test "bad-input: --ulimit negative other than -1 [nofile=-2]" { bad_input "not a number" --ulimit nofile=-2 true; }
+@test "bad-input: --ulimit three values [nofile=1:2:3]" { bad_input "--ulimit" --ulimit nofile=1:2:3 true; }
+@test "bad-input: --ulimit RLIM_INFINITY as a number [nofile=18446744073709551615]" { bad_input "--ulimit" --ulimit nofile=18446744073709551615 true; }
+
 # --- --sysctl ----------------------------------------------------------------------------------------------
 
 @test "bad-input: --sysctl of the host's memory manager [vm.swappiness=10]" { bad_input "not a parameter of the container's own namespaces" --sysctl vm.swappiness=10 true; }
@@ -217,8 +228,9 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 	assert_output 29
 }
 
-@test "bad-input: accepted: --stop-timeout 0, --cpus 0.5, --pids 1, --memory 6M, --cap-add CAP_NET_ADMIN, --seccomp unconfined [--until 1]" {
+@test "bad-input: accepted: --stop-timeout 0, --cpus 0.5, --pids 1, --memory 6M, --cap-add CAP_NET_ADMIN, --seccomp unconfined, --ulimit [--until 1]" {
 	run_chain --until 1 --stop-timeout 0 --cpus 0.5 --pids 1 --memory 6M --cap-add CAP_NET_ADMIN \
-		--cap-drop all --seccomp unconfined --net none --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 true
+		--cap-drop all --seccomp unconfined --net none --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 \
+		--ulimit nofile=-1 --ulimit core=0:infinity --ulimit stack=8388608:unlimited true
 	assert_success
 }

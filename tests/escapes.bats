@@ -706,3 +706,170 @@ ADVERT_SENT="sent a router advert for 2001:db8:47::/64 from fe80::47"
 	wait_until 2 at_least $((dropped + 3)) reverse_path_drops
 	assert_equal "$(tx_packets mybr0)" "$sent"
 }
+
+# --- calls Docker's allow list refuses: io_uring, vsock -----------------------
+
+# 2: no ring for anyone, 1: only with CAP_SYS_ADMIN or the io_uring group.
+io_uring_disabled() { cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0; }
+
+@test "escapes: an io_uring is created in the talk's container [--until 5]" {
+	[ "$(io_uring_disabled)" != 2 ] || skip "kernel.io_uring_disabled is 2: no io_uring for anyone"
+	escape --until 5 -- io_uring
+	assert_success
+	assert_output "io_uring: ESCAPED (created an io_uring with room for 1 submissions)"
+}
+
+@test "escapes: an io_uring is blocked [full chain]" {
+	escape -- io_uring
+	assert_failure 1
+	assert_output "io_uring: blocked (io_uring_setup: Operation not permitted)"
+}
+
+@test "escapes: an io_uring needs no capability: only the filter stops it [--seccomp unconfined]" {
+	[ "$(io_uring_disabled)" = 0 ] || skip "kernel.io_uring_disabled is not 0: io_uring needs a capability here"
+	escape --seccomp unconfined -- io_uring
+	assert_success
+	assert_output "io_uring: ESCAPED (created an io_uring with room for 1 submissions)"
+}
+
+# What the host itself answers: a kernel without vsock (no transport
+# loaded) refuses the family, in a container or not.
+host_has_vsock() { "$TEST_SKEL/usr/local/bin/escape-probe" vsock >/dev/null; }
+
+# assert_vsock_reaches_the_kernel [high-bits]: the talk's container's answer
+# is the host's: a bound socket, or the kernel's EAFNOSUPPORT.
+assert_vsock_reaches_the_kernel() {
+	if host_has_vsock; then
+		assert_success
+		assert_output --regexp "^vsock: ESCAPED \(bound an AF_VSOCK socket${1:+ \(family 0x100000028\)} to the machine's port [0-9]+\)$"
+	else
+		assert_failure 1
+		assert_output "vsock: blocked (socket(AF_VSOCK): Address family not supported by protocol)"
+	fi
+}
+
+@test "escapes: an AF_VSOCK socket is created and bound in the talk's container [--until 5]" {
+	escape --until 5 -- vsock
+	assert_vsock_reaches_the_kernel
+}
+
+@test "escapes: an AF_VSOCK socket is blocked [full chain]" {
+	escape -- vsock
+	assert_failure 1
+	assert_output "vsock: blocked (socket(AF_VSOCK): Operation not permitted)"
+}
+
+@test "escapes: an AF_VSOCK socket needs no capability: only the filter stops it [--seccomp unconfined]" {
+	escape --seccomp unconfined -- vsock
+	assert_vsock_reaches_the_kernel
+}
+
+# Docker's rule is "family > 40", on 64 bits; the kernel reads an int.
+@test "escapes: AF_VSOCK passed as 0x100000028 is AF_VSOCK to the kernel [--until 5]" {
+	escape --until 5 -- vsock high-bits
+	assert_vsock_reaches_the_kernel high-bits
+}
+
+@test "escapes: AF_VSOCK passed as 0x100000028 is blocked [full chain]" {
+	escape -- vsock high-bits
+	assert_failure 1
+	assert_output "vsock: blocked (socket(AF_VSOCK): Operation not permitted)"
+}
+
+# --- counts kept per user: queued signals (RLIMIT_SIGPENDING) -----------------
+
+# Without a user namespace the container's root is the host's root for the
+# counts the kernel keeps per user, and each process is held to its own
+# RLIMIT_SIGPENDING against root's whole count. The probe creates POSIX
+# timers (each holds a queued signal) until that count reaches the host
+# root's limit or its own stops it, then holds them 5 s, while the host's
+# root tries sigqueue(2) (procps' kill --queue) on a shell that catches the
+# signal. Everything is given back when the probe exits.
+
+# The host root's limit: this shell's.
+host_sigpending() { ulimit -i; }
+
+# host_queues_a_signal: sigqueue of one real-time signal, as the host's root.
+host_queues_a_signal() {
+	run bash -c 'trap : RTMIN+1; /bin/kill --queue 1 -s RTMIN+1 $$'
+}
+
+# hold PROBE ARGUMENTS... [-- CHAIN OPTIONS...]: escape-probe in a container
+# in the background, holding what it took; waits for its line, in $output.
+hold() {
+	local probe=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		probe+=("$1")
+		shift
+	done
+	shift || true
+	start_container "$@" --skel "$TEST_SKEL" escape-probe "${probe[@]}"
+	wait_until 10 file_has_content "$BG_OUT"
+	run cat "$BG_OUT"
+}
+
+# release: stop it as docker stop would, so that it gives back at once
+# what it held (SIGTERM to the supervisor, forwarded to the probe).
+release() {
+	kill -TERM "$BG_PID"
+	wait_for_exit "$BG_PID" 10
+}
+
+@test "escapes: queued signals take the host root's whole RLIMIT_SIGPENDING count in the talk's container [--until 5]" {
+	[ "$(host_sigpending)" -le 262144 ] || skip "RLIMIT_SIGPENDING $(host_sigpending): over the probe's bound"
+	hold sigpending "$(host_sigpending)" 5 -- --until 5
+	assert_output --regexp "^sigpending: ESCAPED \(created [0-9]+ timers: root's queued signals at [0-9]+, the host root's limit"
+	host_queues_a_signal
+	assert_failure
+	assert_output --partial "Resource temporarily unavailable"
+	release # teardown would too, on failure
+}
+
+@test "escapes: queued signals stop at the container's RLIMIT_SIGPENDING, and the host's root can still queue [full chain]" {
+	hold sigpending "$(host_sigpending)" 5
+	assert_output --regexp "^sigpending: blocked \(timer_create: Resource temporarily unavailable after [0-9]+ timers, at this process's limit of $(($(host_sigpending) / 4));"
+	host_queues_a_signal
+	assert_success
+	release
+}
+
+# --- socket buffers outside --memory -------------------------------------------
+
+# TCP buffers on loopback, where the receiving end never reads. cgroup v1
+# leaves socket buffers out of memory.limit_in_bytes; step7 sets
+# memory.kmem.tcp.limit_in_bytes to --memory. The kernel still lets each
+# socket past the limit by one buffer, so the count may exceed the limit by
+# a little per connection (the probe makes at most 128). cgroup v2 charges
+# socket buffers to memory.max, and those buffers past it are what make the
+# OOM killer end the container.
+
+cgroup_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+@test "escapes: TCP buffers on loopback grow past what --memory 32M would allow in the talk's container [--until 5]" {
+	escape --until 5 -- tcp-memory 64
+	assert_success
+	assert_output --regexp '^tcp-memory: ESCAPED \(queued 64 MiB in TCP buffers over [0-9]+ loopback connections\)$'
+}
+
+@test "escapes: TCP buffers on loopback are held to memory.kmem.tcp.limit_in_bytes [cgroup v1, full chain --memory 32M]" {
+	cgroup_v2 && skip "cgroup v2 has no separate limit: see the next test"
+	hold tcp-memory 64 5 -- --memory 32M
+	assert_output --regexp '^tcp-memory: blocked \(queued [0-9]+ MiB over 128 loopback connections, then every write would block \(EAGAIN\)\)$'
+	local dir charged
+	# The container's cgroup, as its first process (the supervisor's child) sees it.
+	dir=/sys/fs/cgroup/memory$(grep -o -m1 '/under-the-hood/mycontainer-[0-9a-f]*' "/proc/$(pgrep -P "$BG_PID")/cgroup")
+	assert_equal "$(cat "$dir/memory.kmem.tcp.limit_in_bytes")" $((32 << 20))
+	charged=$(cat "$dir/memory.kmem.tcp.usage_in_bytes")
+	release
+	echo "# charged for sockets: $charged bytes"
+	# All of it charged, and past the limit by at most 128 KiB a connection.
+	[ "$charged" -ge $((24 << 20)) ]
+	[ "$charged" -le $(((32 << 20) + 128 * (128 << 10))) ]
+}
+
+@test "escapes: TCP buffers on loopback count against --memory, and the OOM killer ends the container [cgroup v2, full chain --memory 32M]" {
+	cgroup_v2 || skip "cgroup v1 counts socket buffers apart: see the previous test"
+	run_chain --memory 32M --skel "$TEST_SKEL" escape-probe tcp-memory 64
+	assert_failure 137
+	assert_output --partial "step7-cgroup: container killed: out of memory (limit 32M)"
+}

@@ -338,3 +338,111 @@ bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
 	assert_failure
 	[ ! -e "$(lock_file "$name")" ]
 }
+
+# --- resource limits of each process -------------------------------------------
+
+# host_limit NAME soft|hard: a limit of this shell, from /proc/self/limits
+# ("Max open files  20000  20000  files"), the container's caller.
+host_limit() {
+	awk -v name="Max $1" -v column="$2" 'index($0, name) == 1 {
+		n = split(substr($0, 27), f, / +/)
+		print (column == "soft" ? f[1] : f[2]) }' /proc/self/limits
+}
+
+smaller() { if [ "$1" = unlimited ] || { [ "$2" != unlimited ] && [ "$2" -lt "$1" ]; }; then echo "$2"; else echo "$1"; fi; }
+quarter() { if [ "$1" = unlimited ]; then echo unlimited; else echo $(($1 / 4)); fi; }
+
+# assert_limit NAME SOFT HARD: the line of /proc/self/limits in $output.
+assert_limit() {
+	assert_line --regexp "^Max $1 +$2 +$3( |$)"
+}
+
+@test "step7-cgroup: /proc/self/limits inside: nofile 1024:524288, memlock 8M, a quarter of the caller's sigpending and msgqueue [default]" {
+	run_chain cat /proc/self/limits
+	assert_success
+	assert_limit "open files" 1024 "$(smaller 524288 "$(host_limit "open files" hard)")"
+	assert_limit "locked memory" "$(smaller 8388608 "$(host_limit "locked memory" hard)")" \
+		"$(smaller 8388608 "$(host_limit "locked memory" hard)")"
+	local signals queue
+	signals=$(quarter "$(host_limit "pending signals" soft)")
+	queue=$(quarter "$(host_limit "msgqueue size" soft)")
+	assert_limit "pending signals" "$signals" "$signals"
+	assert_limit "msgqueue size" "$queue" "$queue"
+	# The others are the caller's, as Docker's are containerd's.
+	assert_limit "stack size" "$(host_limit "stack size" soft)" "$(host_limit "stack size" hard)"
+	assert_limit "processes" "$(host_limit processes soft)" "$(host_limit processes hard)"
+}
+
+@test "step7-cgroup: ulimit -a inside shows the limits [default]" {
+	run_chain bash -c 'ulimit -a'
+	assert_success
+	assert_line --regexp '^open files +\(-n\) 1024$'
+	assert_line --regexp '^max locked memory +\(kbytes, -l\) 8192$'
+	assert_line --regexp "^pending signals +\(-i\) $(quarter "$(host_limit "pending signals" soft)")$"
+}
+
+@test "step7-cgroup: --ulimit sets soft and hard limits, one value both [--ulimit nofile=100:200 --ulimit core=unlimited --ulimit sigpending=50]" {
+	run_chain --ulimit nofile=100:200 --ulimit core=unlimited --ulimit sigpending=50 cat /proc/self/limits
+	assert_success
+	assert_limit "open files" 100 200
+	assert_limit "core file size" unlimited unlimited
+	assert_limit "pending signals" 50 50
+}
+
+@test "step7-cgroup: the last --ulimit of a name counts [--ulimit nofile=100 --ulimit nofile=300:400]" {
+	run_chain --ulimit nofile=100 --ulimit nofile=300:400 cat /proc/self/limits
+	assert_success
+	assert_limit "open files" 300 400
+}
+
+@test "step7-cgroup: COMMAND cannot raise a hard limit set here [default]" {
+	run_chain bash -c 'ulimit -Hi $(( $(ulimit -Hi) + 1 ))'
+	assert_failure
+	assert_output --partial "Operation not permitted"
+}
+
+@test "step7-cgroup: raising a hard limit above the caller's fails with 125 and a hint about CAP_SYS_RESOURCE [--ulimit nofile=1024:<caller's + 1>]" {
+	local hard
+	hard=$(host_limit "open files" hard)
+	run_chain --ulimit "nofile=1024:$((hard + 1))" true
+	assert_failure 125
+	assert_line "step7-cgroup: setrlimit(RLIMIT_NOFILE, {1024, $((hard + 1))}): Operation not permitted"
+	assert_line --regexp "^step7-cgroup: hint: the hard limit was $hard: raising it needs CAP_SYS_RESOURCE, which step6 dropped"
+}
+
+@test "step7-cgroup: no resource limits set [--until 6]" {
+	run_chain --until 6 cat /proc/self/limits
+	assert_success
+	assert_limit "open files" "$(host_limit "open files" soft)" "$(host_limit "open files" hard)"
+}
+
+@test "step7-cgroup: exits 2 naming the option [--ulimit foo=1]" { bad_value --ulimit foo=1; }
+@test "step7-cgroup: exits 2 naming the option [--ulimit nofile=2:1]" { bad_value --ulimit nofile=2:1; }
+@test "step7-cgroup: exits 2 naming the option [--ulimit nofile=x]" { bad_value --ulimit nofile=x; }
+
+# --- socket buffers --------------------------------------------------------------
+
+@test "step7-cgroup: v1: memory.kmem.tcp.limit_in_bytes is --memory [--memory 64M]" {
+	cgroup_v2 && skip "cgroup v2 charges socket buffers to memory.max: no file of their own"
+	start_container --memory 64M
+	assert_equal "$(cat "$(cgroup_dir memory "$NAME")/memory.kmem.tcp.limit_in_bytes")" 67108864
+}
+
+@test "step7-cgroup: TCP buffers on loopback are charged to the cgroup (v1: memory.kmem.tcp, v2: sock in memory.stat) [--memory 64M]" {
+	"$STEPS/step1" --hostname s7test --memory 64M --skel "$TEST_SKEL" escape-probe tcp-memory 16 5 \
+		>"$BATS_TEST_TMPDIR/container.out" 2>&1 &
+	CONTAINER=$!
+	wait_until 10 file_has_content "$BATS_TEST_TMPDIR/container.out"
+	container_named
+	run cat "$BATS_TEST_TMPDIR/container.out"
+	assert_output --regexp '^tcp-memory: ESCAPED \(queued 16 MiB '
+	local dir charged
+	dir=$(cgroup_dir memory "$NAME")
+	if cgroup_v2; then
+		charged=$(awk '$1 == "sock" {print $2}' "$dir/memory.stat")
+	else
+		charged=$(cat "$dir/memory.kmem.tcp.usage_in_bytes")
+	fi
+	echo "# charged for sockets: $charged bytes"
+	[ "$charged" -ge $((16 << 20)) ]
+}

@@ -14,9 +14,12 @@
  * mounted, looked at and unmounted, a BPF map is created and closed, a
  * keyring joined is the probe's own, text pushed into the terminal with
  * TIOCSTI is a shell comment, a process that clears its parent-death
- * signal only sleeps, and a router advert (for a documentation prefix) or
- * an echo request with a forged source goes only to the container's own
- * veth peer.
+ * signal only sleeps, a router advert (for a documentation prefix) or an
+ * echo request with a forged source goes only to the container's own veth
+ * peer, an io_uring is created and closed unused, a vsock socket is bound
+ * and closed without a connection, and what the probe takes of a count or
+ * of memory (timers, socket buffers on loopback) is bounded by its
+ * arguments and given back when it exits.
  *
  * Where the kernel checks a capability before the call does anything, its
  * EPERM and the seccomp filter's look the same; tests/escapes.bats tells
@@ -27,7 +30,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/io_uring.h>
 #include <linux/keyctl.h>
+#include <linux/vm_sockets.h>
 #include <mqueue.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
@@ -35,25 +40,28 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/shm.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 enum outcome { ESCAPED, BLOCKED };
 
 struct result {
 	char detail[512];
+	unsigned hold; /* seconds to wait after the verdict, holding what was taken */
 };
 
 struct escape {
@@ -764,6 +772,182 @@ forged_source(char **arguments, int count, struct result *result)
 		   arguments[1], arguments[0]);
 }
 
+/* --- io_uring and vsock: what an allow list refuses ------------------------ */
+
+/* A ring of one entry, closed unused. The operations of a ring run in the
+ * kernel without a system call each, where no seccomp filter sees them,
+ * and io_uring has been a leading source of kernel exploits (Google turned
+ * it off in ChromeOS, Android's apps and its servers in 2023); Docker's
+ * profile refuses it since 25.0. */
+static enum outcome
+io_uring(char **arguments, int count, struct result *result)
+{
+	struct io_uring_params parameters;
+
+	(void)arguments, (void)count;
+	memset(&parameters, 0, sizeof(parameters));
+	int fd = (int)syscall(SYS_io_uring_setup, 1, &parameters);
+	if (fd == -1)
+		return failed(result, "io_uring_setup");
+	close(fd);
+	return say(result, ESCAPED, "created an io_uring with room for %u submissions", parameters.sq_entries);
+}
+
+/* A vsock stream socket bound to any port, and closed. vsock has no
+ * network namespace: its ports are the machine's, and a container with it
+ * talks to the hypervisor (CID 2) past every veth and firewall. Docker's
+ * profile refuses socket(AF_VSOCK) since 23.0. "high-bits" passes the
+ * family as 0x100000028: the kernel reads an int, AF_VSOCK; a filter that
+ * compares 64 bits sees a number above 40. */
+static enum outcome
+vsock(char **arguments, int count, struct result *result)
+{
+	long family = AF_VSOCK;
+	struct sockaddr_vm address = { .svm_family = AF_VSOCK,
+				       .svm_cid = VMADDR_CID_ANY,
+				       .svm_port = VMADDR_PORT_ANY };
+	socklen_t length = sizeof(address);
+	enum outcome outcome;
+
+	if (count > 0 && strcmp(arguments[0], "high-bits") == 0)
+		family |= 0x100000000L;
+	int fd = (int)syscall(SYS_socket, family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return failed(result, "socket(AF_VSOCK)");
+	if (bind(fd, (struct sockaddr *)&address, sizeof(address)) == -1)
+		outcome = failed(result, "bind");
+	else if (getsockname(fd, (struct sockaddr *)&address, &length) == -1)
+		outcome = failed(result, "getsockname");
+	else
+		outcome = say(result, ESCAPED, "bound an AF_VSOCK socket%s to the machine's port %u",
+			      family == AF_VSOCK ? "" : " (family 0x100000028)", address.svm_port);
+	close(fd);
+	return outcome;
+}
+
+/* --- counts kept per user: queued signals ------------------------------- */
+
+enum { MAX_TIMERS = 1 << 18 }; /* about 100 MiB of kernel memory */
+
+/* "SigQ:\t<count>/<limit>" of /proc/self/status: the count of queued
+ * signals of this process's user, all its processes together, and this
+ * process's RLIMIT_SIGPENDING. */
+static int
+read_sigq(long *queued, long *limit)
+{
+	char line[256];
+	FILE *status = fopen("/proc/self/status", "re");
+	int found = -1;
+
+	if (status == NULL)
+		return -1;
+	while (found == -1 && fgets(line, sizeof(line), status) != NULL)
+		if (sscanf(line, "SigQ: %ld/%ld", queued, limit) == 2)
+			found = 0;
+	fclose(status);
+	return found;
+}
+
+/* Each POSIX timer holds one queued signal from its creation on (the
+ * kernel allocates the signal with the timer), charged to its user's
+ * count as a queued signal is: the cheapest way to hold many. None is
+ * armed, and they all go when the probe exits. Created until timer_create
+ * fails or the user's count reaches HOST_LIMIT, the host root's
+ * RLIMIT_SIGPENDING, which the test reads on the host: there root's own
+ * timer_create and sigqueue fail with EAGAIN. */
+static enum outcome
+fill_sigpending(char **arguments, int count, struct result *result)
+{
+	struct sigevent event = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN };
+	long host_limit = atol(arguments[0]), created = 0, queued = 0, limit = 0;
+	timer_t timer;
+
+	result->hold = count > 1 ? (unsigned)atoi(arguments[1]) : 0;
+	if (host_limit < 1 || host_limit > MAX_TIMERS)
+		return say(result, BLOCKED, "%s: not a limit from 1 to %d, the probe's bound",
+			   arguments[0], MAX_TIMERS);
+	if (read_sigq(&queued, &limit) == -1)
+		return failed(result, "read /proc/self/status");
+	/* The count read once: what other processes queue meanwhile is seen at the end. */
+	for (long before = queued; before + created < host_limit; created++) {
+		if (timer_create(CLOCK_MONOTONIC, &event, &timer) == 0)
+			continue;
+		int error = errno;
+		if (read_sigq(&queued, &limit) == -1)
+			return failed(result, "read /proc/self/status");
+		return say(result, BLOCKED,
+			   "timer_create: %s after %ld timers, at this process's limit of %ld; "
+			   "root's queued signals at %ld of the host root's %ld",
+			   strerror(error), created, limit, queued, host_limit);
+	}
+	if (read_sigq(&queued, &limit) == -1)
+		return failed(result, "read /proc/self/status");
+	return say(result, ESCAPED,
+		   "created %ld timers: root's queued signals at %ld, the host root's limit: its "
+		   "timer_create and sigqueue fail with EAGAIN", created, queued);
+}
+
+/* --- socket buffers outside the memory limit ----------------------------- */
+
+enum { MAX_CONNECTIONS = 128 };
+
+/* A listener on 127.0.0.1, port chosen by the kernel; -1 on failure. */
+static int
+listen_on_loopback(struct sockaddr_in *address)
+{
+	socklen_t length = sizeof(*address);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	*address = (struct sockaddr_in){ .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (fd == -1 || bind(fd, (struct sockaddr *)address, sizeof(*address)) == -1 ||
+	    listen(fd, MAX_CONNECTIONS) == -1 ||
+	    getsockname(fd, (struct sockaddr *)address, &length) == -1)
+		return -1;
+	return fd;
+}
+
+/* Connections to itself on loopback whose receiving end never reads: each
+ * write stays in kernel buffers, the sender's and the receiver's, until the
+ * socket's buffers or its cgroup's limit are full (EAGAIN). At most
+ * MAX_CONNECTIONS connections and MIB MiB; all closed when the probe exits. */
+static enum outcome
+fill_tcp_buffers(char **arguments, int count, struct result *result)
+{
+	static char chunk[1 << 16];
+	long wanted = atol(arguments[0]) << 20, queued = 0;
+	struct sockaddr_in address;
+	int connections = 0;
+
+	result->hold = count > 1 ? (unsigned)atoi(arguments[1]) : 0;
+	if (wanted <= 0 || wanted > 1024L << 20)
+		return say(result, BLOCKED, "%s: not a size from 1 to 1024 MiB", arguments[0]);
+	int listener = listen_on_loopback(&address);
+	if (listener == -1)
+		return failed(result, "listen on 127.0.0.1");
+	while (queued < wanted && connections < MAX_CONNECTIONS) {
+		int sender = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (sender == -1 || connect(sender, (struct sockaddr *)&address, sizeof(address)) == -1)
+			return failed(result, "connect to 127.0.0.1");
+		if (accept4(listener, NULL, NULL, SOCK_CLOEXEC) == -1)
+			return failed(result, "accept4");
+		if (fcntl(sender, F_SETFL, O_NONBLOCK) == -1)
+			return failed(result, "fcntl(O_NONBLOCK)");
+		connections++;
+		ssize_t written;
+		while (queued < wanted && (written = write(sender, chunk, sizeof(chunk))) > 0)
+			queued += written;
+		if (queued < wanted && errno != EAGAIN)
+			return failed(result, "write");
+	}
+	if (queued >= wanted)
+		return say(result, ESCAPED, "queued %ld MiB in TCP buffers over %d loopback connections",
+			   queued >> 20, connections);
+	return say(result, BLOCKED,
+		   "queued %ld MiB over %d loopback connections, then every write would block (EAGAIN)",
+		   queued >> 20, connections);
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -790,6 +974,10 @@ static const struct escape escapes[] = {
 	{ "orphan", "[SECONDS]", 0, orphan },
 	{ "router-advert", "INTERFACE", 1, router_advert },
 	{ "forged-source", "SOURCE DESTINATION", 2, forged_source },
+	{ "io_uring", "", 0, io_uring },
+	{ "vsock", "[high-bits]", 0, vsock },
+	{ "sigpending", "HOST_LIMIT [SECONDS]", 1, fill_sigpending },
+	{ "tcp-memory", "MIB [SECONDS]", 1, fill_tcp_buffers },
 };
 
 static int
@@ -808,7 +996,7 @@ main(int argc, char **argv)
 		return usage();
 	for (size_t i = 0; i < sizeof(escapes) / sizeof(*escapes); i++) {
 		const struct escape *escape = &escapes[i];
-		struct result result = { "" };
+		struct result result = { "", 0 };
 		if (strcmp(escape->name, argv[1]) != 0)
 			continue;
 		if (argc - 2 < escape->minimum_arguments)
@@ -817,6 +1005,9 @@ main(int argc, char **argv)
 		enum outcome outcome = escape->attempt(argv + 2, argc - 2, &result);
 		printf("%s: %s (%s)\n", escape->name, outcome == ESCAPED ? "ESCAPED" : "blocked",
 		       result.detail);
+		/* The test looks at the host while the probe holds what it took. */
+		fflush(stdout);
+		sleep(result.hold);
 		return outcome == ESCAPED ? 0 : 1;
 	}
 	fprintf(stderr, "escape-probe: %s: no such escape\n", argv[1]);

@@ -11,6 +11,10 @@
  * namespace flags), the answer without the filter is EPERM as well unless
  * the container keeps that capability: the tests compare with --cap-add.
  *
+ * The calls the filter does not name answer ENOSYS without it where the
+ * kernel predates them (listmount before 6.8), and calls newer than the
+ * filter's list answer ENOSYS with it: the tests tell the two apart.
+ *
  * VALUE, when given, replaces the first argument: personality 0x8.
  */
 #define _GNU_SOURCE
@@ -21,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timex.h>
@@ -29,6 +35,12 @@
 #include <unistd.h>
 
 #define X32_SYSCALL_BIT 0x40000000 /* __X32_SYSCALL_BIT in <asm/unistd.h> */
+#define HIGH_BIT 0x100000000L      /* above the 32 bits of an int argument */
+
+/* Calls newer than this libc's headers, by their x86_64 numbers. */
+#define NR_statmount 457    /* Linux 6.8 */
+#define NR_listmount 458    /* Linux 6.8 */
+#define NR_file_getattr 468 /* Linux 6.17 */
 
 enum way {
 	DIRECT,         /* syscall(number, arguments...) */
@@ -158,6 +170,24 @@ main(int argc, char **argv)
 		{ "personality", SYS_personality, DIRECT, { 0x0040000 } },          /* OK (ADDR_NO_RANDOMIZE) */
 		{ "getpid-i386", 20 /* i386 getpid */, I386, { 0 } },               /* OK */
 		{ "getpid-x32", X32_SYSCALL_BIT | SYS_getpid, DIRECT, { 0 } },      /* ENOSYS (else OK) */
+		/* Not on Docker's list, or newer than it. */
+		{ "io_uring_setup", SYS_io_uring_setup, DIRECT, { 1, 0 } },        /* EFAULT */
+		{ "kcmp", SYS_kcmp, DIRECT, { 0, 0, 0, 0, 0 } },                    /* ESRCH: no pid 0 */
+		{ "set_mempolicy_home_node", SYS_set_mempolicy_home_node, DIRECT, { 0, 0, 0, 0 } }, /* OK: 0 pages */
+		{ "landlock_create_ruleset", SYS_landlock_create_ruleset, DIRECT, { 0, 0, 1 } }, /* OK: ABI version */
+		{ "statmount", NR_statmount, DIRECT, { 0, 0, 0, 0 } },              /* EFAULT (ENOSYS before 6.8) */
+		{ "listmount", NR_listmount, DIRECT, { 0, 0, 0, 0 } },              /* EFAULT (ENOSYS before 6.8) */
+		{ "file_getattr", NR_file_getattr, DIRECT, { -1, 0, 0, 0, 0 } },    /* EINVAL (ENOSYS before 6.17) */
+		{ "future-500", 500, DIRECT, { 0 } },                               /* ENOSYS: not yet a call */
+		{ "future-1000", 1000, DIRECT, { 0 } },                             /* ENOSYS: not yet a call */
+		/* Allowed with conditions on their arguments. */
+		{ "socket-inet", SYS_socket, DIRECT, { AF_INET, SOCK_DGRAM, 0 } },  /* OK */
+		{ "socket-vsock", SYS_socket, DIRECT, { AF_VSOCK, SOCK_STREAM, 0 } }, /* OK (EAFNOSUPPORT) */
+		{ "socket-vsock-high", SYS_socket, DIRECT, { HIGH_BIT | AF_VSOCK, SOCK_STREAM, 0 } }, /* as above */
+		{ "socket-alg", SYS_socket, DIRECT, { AF_ALG, SOCK_SEQPACKET, 0 } }, /* EAFNOSUPPORT (OK) */
+		{ "ioctl-tcgets", SYS_ioctl, DIRECT, { -1, TCGETS, 0 } },           /* EBADF */
+		{ "ioctl-tiocsti", SYS_ioctl, DIRECT, { -1, TIOCSTI, 0 } },         /* EBADF */
+		{ "ioctl-tiocsti-high", SYS_ioctl, DIRECT, { -1, HIGH_BIT | TIOCSTI, 0 } }, /* EBADF */
 	};
 
 	if (argc < 2 || argc > 3) {
