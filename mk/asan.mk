@@ -29,7 +29,9 @@ ASAN_STEPS := $(addprefix $(ASAN_DIR)/step,1 2 3 4 5 6 7 8)
 # ENOMEM (pid_namespaces(7)) and LSan aborts ("Failed spawning a tracer
 # thread (errno 12)") on every run. The other steps exec instead of
 # exiting, which skips the check anyway.
-ASAN_OPTIONS_TEST := abort_on_error=1:halt_on_error=1:detect_leaks=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1
+# disable_coredump=0: ASan otherwise sets every sanitized step's soft
+# RLIMIT_CORE to 0, which would override step7's --ulimit core=... .
+ASAN_OPTIONS_TEST := abort_on_error=1:halt_on_error=1:detect_leaks=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:disable_coredump=0
 UBSAN_OPTIONS_TEST := print_stacktrace=1:halt_on_error=1:abort_on_error=1
 
 # asan_skeleton FROM TO: TO becomes a copy of the skeleton FROM plus every
