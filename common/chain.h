@@ -56,6 +56,7 @@ struct options {
 	uint64_t memory;         /* bytes, 0: no limit */
 	const char *memory_text;
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
+	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	unsigned pids;           /* 0: no limit */
 	struct ulimit ulimits[RLIMIT_NLIMITS];
 	bool seccomp_unconfined;

@@ -39,6 +39,7 @@ enum long_only_option {
 	OPT_CAP_DROP,
 	OPT_MEMORY,
 	OPT_CPUS,
+	OPT_CPU_SHARES,
 	OPT_PIDS,
 	OPT_ULIMIT,
 	OPT_SECCOMP,
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
 	{ "pids", required_argument, NULL, OPT_PIDS },
 	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
@@ -107,6 +109,8 @@ print_usage(void)
 	       "Cgroup (step7):\n"
 	       "      --memory SIZE      memory limit, no swap (default 256M)\n"
 	       "      --cpus N           CPU quota, fractional (default: no limit)\n"
+	       "      --cpu-shares N     CPU guarantee: weight against other containers\n"
+	       "                         when the CPU is contended, 2-262144 (default 1024)\n"
 	       "      --pids N           process limit (default 128)\n"
 	       "      --ulimit NAME=SOFT[:HARD]\n"
 	       "                         a resource limit of each process (repeatable), by\n"
@@ -525,6 +529,15 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 				error,
 				"--cpus: '%.80s' is not a number of CPUs from 0.01 (like 1.5)",
 				argument);
+		break;
+	case OPT_CPU_SHARES:
+		errno = 0;
+		unsigned long shares = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 ||
+		    shares < 2 || shares > 262144)
+			return bad_input(error, "--cpu-shares: '%.80s' is not a weight from 2 to 262144",
+					 argument);
+		options->cpu_shares = (unsigned)shares;
 		break;
 	case OPT_PIDS:
 		errno = 0;

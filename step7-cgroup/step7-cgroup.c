@@ -49,15 +49,10 @@
 
 #include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "guarantees.h"
 #include "rlimits.h"
 
 #define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
-
-struct container_cgroup {
-	int root_fd; /* /sys/fs/cgroup, handed down by the first step */
-	enum cgroup_layout layout;
-	const char *name; /* <hostname>-<16 hex digits>, from the supervisor */
-};
 
 /* Run without a supervisor (no step2 before this step): become one. */
 static void
@@ -76,9 +71,8 @@ become_own_supervisor(const struct options *options)
 	die_with_supervisor(&signals);
 }
 
-/* "<hierarchy>/under-the-hood[/<name>][/<file>]", relative to /sys/fs/cgroup.
- * On v2 the hierarchy is the root itself; on v1 it is the controller's mount. */
-static void
+/* On v2 the hierarchy is the root itself; on v1 it is the controller's mount. */
+void
 cgroup_path(char *path, size_t size, const struct container_cgroup *cgroup,
 	    const char *controller, const char *name, const char *file)
 {
@@ -195,8 +189,7 @@ create_cgroup(const struct container_cgroup *cgroup)
 		create_in_hierarchy(cgroup, cgroup_v1_controllers[i]);
 }
 
-/* Returns -1 with errno ENOENT when the file does not exist. */
-static int
+int
 write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
 		  const char *file, const char *value, bool optional)
 {
@@ -341,6 +334,7 @@ main(int argc, char **argv)
 	limit_memory(&cgroup, &options);
 	limit_cpu(&cgroup, &options);
 	limit_pids(&cgroup, &options);
+	guarantee_cpu_share(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
 	limit_each_process(&options);

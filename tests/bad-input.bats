@@ -112,6 +112,9 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: --cpus -1" { bad_input "--cpus" --cpus -1 true; }
 @test "bad-input: --cpus 1." { bad_input "--cpus" --cpus 1. true; }
 @test "bad-input: --cpus 2000 (over 1024)" { bad_input "--cpus" --cpus 2000 true; }
+@test "bad-input: --cpu-shares 1 (under 2)" { bad_input "--cpu-shares" --cpu-shares 1 true; }
+@test "bad-input: --cpu-shares 262145 (over 262144)" { bad_input "--cpu-shares" --cpu-shares 262145 true; }
+@test "bad-input: --cpu-shares 5x" { bad_input "--cpu-shares" --cpu-shares 5x true; }
 @test "bad-input: --pids 0" { bad_input "--pids" --pids 0 true; }
 @test "bad-input: --pids -5" { bad_input "--pids" --pids -5 true; }
 @test "bad-input: --pids x" { bad_input "--pids" --pids x true; }

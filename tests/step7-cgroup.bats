@@ -159,6 +159,30 @@ remove_stale_cgroup() {
 	fi
 }
 
+# --- guarantees ---------------------------------------------------------------------
+
+@test "step7-cgroup: the CPU weight is --cpu-shares (v1 cpu.shares 512, v2 cpu.weight 1 + 510 * 9999 / 262142 = 20) [--cpu-shares 512]" {
+	start_container --cpu-shares 512
+	local dir
+	dir=$(cgroup_dir cpu "$NAME")
+	if cgroup_v2; then
+		assert_equal "$(cat "$dir/cpu.weight")" 20
+	else
+		assert_equal "$(cat "$dir/cpu.shares")" 512
+	fi
+}
+
+@test "step7-cgroup: the CPU weight is the kernel's default (v1 1024, v2 100) [no --cpu-shares]" {
+	start_container
+	local dir
+	dir=$(cgroup_dir cpu "$NAME")
+	if cgroup_v2; then
+		assert_equal "$(cat "$dir/cpu.weight")" 100
+	else
+		assert_equal "$(cat "$dir/cpu.shares")" 1024
+	fi
+}
+
 @test "step7-cgroup: /proc/self/cgroup inside shows under-the-hood/<hostname>-<16 hex digits>" {
 	run_chain --hostname s7test cat /proc/self/cgroup
 	assert_success
@@ -321,6 +345,8 @@ bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
 @test "step7-cgroup: exits 2 naming the option [--memory 1k, below 6M]" { bad_value --memory 1k; }
 @test "step7-cgroup: exits 2 naming the option [--cpus 0]" { bad_value --cpus 0; }
 @test "step7-cgroup: exits 2 naming the option [--pids -1]" { bad_value --pids -1; }
+@test "step7-cgroup: exits 2 naming the option [--cpu-shares 1, below 2]" { bad_value --cpu-shares 1; }
+@test "step7-cgroup: exits 2 naming the option [--cpu-shares 262145, above 262144]" { bad_value --cpu-shares 262145; }
 
 @test "step7-cgroup: no cgroup [--until 6]" {
 	run_chain --until 6 cat /proc/self/cgroup
