@@ -55,6 +55,8 @@ struct options {
 	bool cap_add_all, cap_drop_all;
 	uint64_t memory;         /* bytes, 0: no limit */
 	const char *memory_text;
+	uint64_t memory_reservation; /* bytes, 0: none */
+	const char *memory_reservation_text;
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	unsigned pids;           /* 0: no limit */

@@ -38,6 +38,7 @@ enum long_only_option {
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_MEMORY,
+	OPT_MEMORY_RESERVATION,
 	OPT_CPUS,
 	OPT_CPU_SHARES,
 	OPT_PIDS,
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
 	{ "pids", required_argument, NULL, OPT_PIDS },
@@ -108,6 +110,9 @@ print_usage(void)
 	       "      --cap-drop CAP     drop CAP (repeatable; ALL for every one)\n\n"
 	       "Cgroup (step7):\n"
 	       "      --memory SIZE      memory limit, no swap (default 256M)\n"
+	       "      --memory-reservation SIZE\n"
+	       "                         memory guarantee, at most --memory: reclaim under\n"
+	       "                         memory pressure spares the container up to SIZE\n"
 	       "      --cpus N           CPU quota, fractional (default: no limit)\n"
 	       "      --cpu-shares N     CPU guarantee: weight against other containers\n"
 	       "                         when the CPU is contended, 2-262144 (default 1024)\n"
@@ -523,6 +528,12 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 		options->memory = bytes;
 		options->memory_text = argument;
 		break;
+	case OPT_MEMORY_RESERVATION:
+		if (parse_size(argument, &options->memory_reservation) != 0)
+			return bad_input(error, "--memory-reservation: '%.80s' is not a size (like 64M)",
+					 argument);
+		options->memory_reservation_text = argument;
+		break;
 	case OPT_CPUS:
 		if (parse_cpus(argument, &options->cpus_milli) != 0)
 			return bad_input(
@@ -623,6 +634,9 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 	if (differing >> (32 - options->host_ip.prefix_length) != 0 ||
 	    options->host_ip.prefix_length != options->ip.prefix_length)
 		return bad_input(&error, "--host-ip and --ip must be in the same subnet");
+	if (options->memory_reservation > options->memory) /* Docker refuses it too */
+		return bad_input(&error, "--memory-reservation: '%.80s' is above --memory %.80s",
+				 options->memory_reservation_text, options->memory_text);
 	if (options->host_ip.address.s_addr == options->ip.address.s_addr)
 		return bad_input(&error, "--host-ip and --ip must differ");
 	for (char **word = options->command; *word != NULL; word++) {

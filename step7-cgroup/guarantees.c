@@ -8,6 +8,7 @@
  * --cpu-shares, --memory-reservation, --cpuset-cpus and --cpuset-mems.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "guarantees.h"
@@ -36,4 +37,26 @@ guarantee_cpu_share(const struct container_cgroup *cgroup, const struct options 
 	}
 	snprintf(value, sizeof(value), "%lu", shares);
 	write_cgroup_file(cgroup, "cpu", "cpu.shares", value, false);
+}
+
+/* Under memory pressure the kernel reclaims memory (drops page cache,
+ * swaps) from every cgroup; this much of the container's it spares, or
+ * takes last. On v2 memory.low is a "best-effort protection": reclaimed
+ * only when no unprotected memory is left, and bounded by every ancestor's
+ * own memory.low (cgroup-v2.rst "memory.low"), which for under-the-hood
+ * nobody sets. v1's soft limit works the other way round: a cgroup above it
+ * is reclaimed first, back to it, when the host runs short (cgroup-v1/
+ * memory.rst "Soft limits"). Neither is a promise that the host has the
+ * memory: the limit, --memory, is the one hard line. */
+void
+guarantee_memory(const struct container_cgroup *cgroup, const struct options *options)
+{
+	char bytes[24];
+	bool v2 = cgroup->layout == CGROUP_V2;
+
+	if (options->memory_reservation == 0)
+		return; /* no --memory-reservation: no protection */
+	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory_reservation);
+	write_cgroup_file(cgroup, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes",
+			  bytes, false);
 }

@@ -26,5 +26,7 @@ int write_cgroup_file(const struct container_cgroup *cgroup, const char *control
 
 /* --cpu-shares: the container's weight when the CPU is contended. */
 void guarantee_cpu_share(const struct container_cgroup *cgroup, const struct options *options);
+/* --memory-reservation: memory reclaim spares the container up to it. */
+void guarantee_memory(const struct container_cgroup *cgroup, const struct options *options);
 
 #endif

@@ -335,6 +335,7 @@ main(int argc, char **argv)
 	limit_cpu(&cgroup, &options);
 	limit_pids(&cgroup, &options);
 	guarantee_cpu_share(&cgroup, &options);
+	guarantee_memory(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
 	limit_each_process(&options);

@@ -106,6 +106,10 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 
 # --- options of later steps, refused by the first -------------------------------------------------------------
 
+@test "bad-input: --memory-reservation 1G --memory 256M (above the limit)" { bad_input "--memory-reservation" --memory-reservation 1G --memory 256M true; }
+@test "bad-input: --memory-reservation 1G (above the default --memory 256M)" { bad_input "--memory-reservation" --memory-reservation 1G true; }
+@test "bad-input: --memory-reservation 0" { bad_input "--memory-reservation" --memory-reservation 0 true; }
+@test "bad-input: --memory-reservation 5x" { bad_input "--memory-reservation" --memory-reservation 5x true; }
 @test "bad-input: --cpus 0" { bad_input "--cpus" --cpus 0 true; }
 @test "bad-input: --cpus abc" { bad_input "--cpus" --cpus abc true; }
 @test "bad-input: --cpus 0.001 (under 0.01)" { bad_input "--cpus" --cpus 0.001 true; }

@@ -183,6 +183,28 @@ remove_stale_cgroup() {
 	fi
 }
 
+@test "step7-cgroup: the memory guarantee is --memory-reservation (v1 memory.soft_limit_in_bytes, v2 memory.low) [--memory-reservation 32M]" {
+	start_container --memory-reservation 32M
+	local dir
+	dir=$(cgroup_dir memory "$NAME")
+	if cgroup_v2; then
+		assert_equal "$(cat "$dir/memory.low")" 33554432
+	else
+		assert_equal "$(cat "$dir/memory.soft_limit_in_bytes")" 33554432
+	fi
+}
+
+@test "step7-cgroup: no memory guarantee [no --memory-reservation]" {
+	start_container
+	local dir
+	dir=$(cgroup_dir memory "$NAME")
+	if cgroup_v2; then
+		assert_equal "$(cat "$dir/memory.low")" 0
+	else
+		assert_equal "$(cat "$dir/memory.soft_limit_in_bytes")" "$(cat "${dir%/*/*}/memory.soft_limit_in_bytes")"
+	fi
+}
+
 @test "step7-cgroup: /proc/self/cgroup inside shows under-the-hood/<hostname>-<16 hex digits>" {
 	run_chain --hostname s7test cat /proc/self/cgroup
 	assert_success
@@ -345,6 +367,13 @@ bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
 @test "step7-cgroup: exits 2 naming the option [--memory 1k, below 6M]" { bad_value --memory 1k; }
 @test "step7-cgroup: exits 2 naming the option [--cpus 0]" { bad_value --cpus 0; }
 @test "step7-cgroup: exits 2 naming the option [--pids -1]" { bad_value --pids -1; }
+@test "step7-cgroup: exits 2 naming the option [--memory-reservation 1G --memory 256M]" {
+	run_chain --hostname s7bad --memory-reservation 1G --memory 256M true
+	assert_failure 2
+	assert_output --regexp "^step1-uts: --memory-reservation: '1G' is above --memory 256M"
+	run compgen -G "/sys/fs/cgroup/*/under-the-hood/s7bad-*"
+	assert_failure
+}
 @test "step7-cgroup: exits 2 naming the option [--cpu-shares 1, below 2]" { bad_value --cpu-shares 1; }
 @test "step7-cgroup: exits 2 naming the option [--cpu-shares 262145, above 262144]" { bad_value --cpu-shares 262145; }
 
