@@ -59,6 +59,7 @@ struct options {
 	const char *memory_reservation_text;
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned cpu_shares;     /* 2..262144, 0: not given */
+	const char *cpuset_cpus, *cpuset_mems; /* "0-2,4"; NULL: all */
 	unsigned pids;           /* 0: no limit */
 	struct ulimit ulimits[RLIMIT_NLIMITS];
 	bool seccomp_unconfined;
@@ -132,6 +133,15 @@ void print_usage(void);
 int parse_size(const char *text, uint64_t *bytes);
 int parse_cidr(const char *text, struct cidr *cidr);
 int parse_cpus(const char *text, unsigned *milli);
+/* CPUs or memory nodes by number, 0 to CPU_LIST_MAX - 1 (as glibc's cpu_set_t). */
+#define CPU_LIST_MAX 1024
+struct cpu_list {
+	uint64_t bits[CPU_LIST_MAX / 64];
+};
+int parse_cpu_list(const char *text, struct cpu_list *list);
+/* What only the host can tell, checked by the first step: are the CPUs and
+ * memory nodes of --cpuset-cpus/--cpuset-mems there? As parse_options(). */
+int check_on_host(const struct options *options, char *error, size_t error_size);
 int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
 /* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */

@@ -8,8 +8,12 @@
  * --cpu-shares, --memory-reservation, --cpuset-cpus and --cpuset-mems.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "guarantees.h"
 
@@ -59,4 +63,79 @@ guarantee_memory(const struct container_cgroup *cgroup, const struct options *op
 	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory_reservation);
 	write_cgroup_file(cgroup, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes",
 			  bytes, false);
+}
+
+/* The first line of a small cgroup file, without its newline; "" when the
+ * file is empty. -1 with errno when it cannot be read. */
+static int
+read_line_at(int root_fd, const char *path, char *line, size_t size)
+{
+	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t length = fd == -1 ? -1 : read(fd, line, size - 1);
+
+	if (fd != -1)
+		close(fd); /* read-only: nothing to lose */
+	if (length == -1)
+		return -1;
+	line[length] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	return 0;
+}
+
+/* The classic v1 trap: a new cpuset cgroup starts with no CPUs and no
+ * memory nodes (unless its parent has cgroup.clone_children set), and
+ * writing a process into it fails with ENOSPC. That holds for our
+ * under-the-hood as much as for the container's cgroup: each takes its
+ * parent's sets before anything goes in (cgroup-v1/cpusets.rst 1.4 and
+ * 2.1; runc does the same). v2 has no such trap: an empty cpuset.cpus
+ * there means the parent's ("cpuset.cpus.effective"). */
+int
+fill_empty_cpuset_v1(int root_fd, const char *directory)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	const char *slash = strrchr(directory, '/');
+	char path[512], from[512], value[4096];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", directory, files[i]);
+		if (read_line_at(root_fd, path, value, sizeof(value)) == -1) {
+			if (errno == ENOENT)
+				return -1;
+			die_errno("read(\"/sys/fs/cgroup/%s\")", path);
+		}
+		if (value[0] != '\0')
+			continue; /* set already, by us or by a container before */
+		snprintf(from, sizeof(from), "%.*s/%s", (int)(slash - directory), directory, files[i]);
+		if (read_line_at(root_fd, from, value, sizeof(value)) == -1)
+			die_errno("read(\"/sys/fs/cgroup/%s\")", from);
+		narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
+		if (write_file_at(root_fd, path, value) == -1) {
+			if (errno == ENOENT)
+				return -1;
+			die_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
+		}
+	}
+	return 0;
+}
+
+/* The container's processes run only on these CPUs and take memory only
+ * from these NUMA nodes (sched_setaffinity(2) and set_mempolicy(2) within
+ * the set, cpuset(7)). Pinning is a guarantee only together with
+ * exclusivity, which Docker does not ask for: another container pinned to
+ * the same CPU shares it, by --cpu-shares. The CPUs and nodes were checked
+ * against the host's in the first step. */
+void
+pin_to_cpuset(const struct container_cgroup *cgroup, const struct options *options)
+{
+	char directory[256];
+
+	if (options->cpuset_cpus != NULL)
+		write_cgroup_file(cgroup, "cpuset", "cpuset.cpus", options->cpuset_cpus, false);
+	if (options->cpuset_mems != NULL)
+		write_cgroup_file(cgroup, "cpuset", "cpuset.mems", options->cpuset_mems, false);
+	if (cgroup->layout == CGROUP_V2)
+		return;
+	cgroup_path(directory, sizeof(directory), cgroup, "cpuset", cgroup->name, NULL);
+	if (fill_empty_cpuset_v1(cgroup->root_fd, directory) == -1)
+		die_errno("read(\"/sys/fs/cgroup/%s/cpuset.cpus\")", directory);
 }

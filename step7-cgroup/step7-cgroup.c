@@ -13,7 +13,7 @@
  *
  * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
  * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
- * same cgroup is made in memory/, pids/ and cpu/. Ours is
+ * same cgroup is made in memory/, pids/, cpu/ and cpuset/. Ours is
  * under-the-hood/<hostname>-<16 hex digits>, a name the supervisor drew at
  * random and handed down (CHAIN_SUPERVISOR). The host's /sys/fs/cgroup is
  * out of reach since step5: the first step opened it and handed it down,
@@ -169,6 +169,9 @@ create_in_hierarchy(const struct container_cgroup *cgroup, const char *controlle
 		if (make_directory(cgroup->root_fd, parent) == -1)
 			die_errno("mkdir(\"/sys/fs/cgroup/%s\")", parent); /* no such hierarchy */
 		if (cgroup->layout == CGROUP_V2 && enable_controllers(cgroup->root_fd, parent) == -1)
+			continue;
+		if (cgroup->layout == CGROUP_V1 && strcmp(controller, "cpuset") == 0 &&
+		    fill_empty_cpuset_v1(cgroup->root_fd, parent) == -1)
 			continue;
 		if (make_directory(cgroup->root_fd, path) == 0)
 			return;
@@ -336,6 +339,7 @@ main(int argc, char **argv)
 	limit_pids(&cgroup, &options);
 	guarantee_cpu_share(&cgroup, &options);
 	guarantee_memory(&cgroup, &options);
+	pin_to_cpuset(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
 	limit_each_process(&options);

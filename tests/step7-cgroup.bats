@@ -32,7 +32,7 @@ cgroup_dir() {
 
 cgroup_exists() {
 	local controller
-	for controller in memory pids cpu; do
+	for controller in memory pids cpu cpuset; do
 		[ -d "$(cgroup_dir "$controller" "$1")" ] && return 0
 	done
 	return 1
@@ -42,7 +42,7 @@ cgroup_exists() {
 # files have no size: read them).
 cgroup_joined() {
 	local controller
-	for controller in memory pids cpu; do
+	for controller in memory pids cpu cpuset; do
 		[ -n "$(cat "$(cgroup_dir "$controller" "$1")/cgroup.procs" 2>/dev/null)" ] || return 1
 	done
 }
@@ -94,7 +94,7 @@ remove_stale_cgroup() {
 @test "step7-cgroup: the container's processes are in its cgroup while it runs" {
 	start_container
 	local controller
-	for controller in memory pids cpu; do
+	for controller in memory pids cpu cpuset; do
 		run cat "$(cgroup_dir "$controller" "$NAME")/cgroup.procs"
 		assert_success
 		refute_output ""
@@ -203,6 +203,25 @@ remove_stale_cgroup() {
 	else
 		assert_equal "$(cat "$dir/memory.soft_limit_in_bytes")" "$(cat "${dir%/*/*}/memory.soft_limit_in_bytes")"
 	fi
+}
+
+@test "step7-cgroup: cpuset.cpus and cpuset.mems are --cpuset-cpus and --cpuset-mems [--cpuset-cpus 0 --cpuset-mems 0]" {
+	start_container --cpuset-cpus 0 --cpuset-mems 0
+	local dir
+	dir=$(cgroup_dir cpuset "$NAME")
+	assert_equal "$(cat "$dir/cpuset.cpus")" 0
+	assert_equal "$(cat "$dir/cpuset.mems")" 0
+}
+
+# The v1 trap: a new cpuset cgroup has no CPUs, and a process cannot join it.
+@test "step7-cgroup: v1: the cgroup and under-the-hood have the root's CPUs and memory nodes [no --cpuset-*]" {
+	cgroup_v2 && skip "on v2 an empty cpuset.cpus means the parent's: nothing is copied"
+	start_container
+	local dir
+	dir=$(cgroup_dir cpuset "$NAME")
+	assert_equal "$(cat "$dir/cpuset.cpus")" "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)"
+	assert_equal "$(cat "$dir/cpuset.mems")" "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)"
+	assert_equal "$(cat "${dir%/*}/cpuset.cpus")" "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)"
 }
 
 @test "step7-cgroup: /proc/self/cgroup inside shows under-the-hood/<hostname>-<16 hex digits>" {
@@ -374,6 +393,9 @@ bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
 	run compgen -G "/sys/fs/cgroup/*/under-the-hood/s7bad-*"
 	assert_failure
 }
+@test "step7-cgroup: exits 2 naming the option [--cpuset-cpus 64, a CPU the machine lacks]" { bad_value --cpuset-cpus 64; }
+@test "step7-cgroup: exits 2 naming the option [--cpuset-mems 63, a node the machine lacks]" { bad_value --cpuset-mems 63; }
+@test "step7-cgroup: exits 2 naming the option [--cpuset-cpus 0-, malformed]" { bad_value --cpuset-cpus 0-; }
 @test "step7-cgroup: exits 2 naming the option [--cpu-shares 1, below 2]" { bad_value --cpu-shares 1; }
 @test "step7-cgroup: exits 2 naming the option [--cpu-shares 262145, above 262144]" { bad_value --cpu-shares 262145; }
 
