@@ -57,12 +57,12 @@ struct options {
 	const char *memory_text;
 	uint64_t memory_reservation; /* bytes, 0: none */
 	const char *memory_reservation_text;
-	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
-	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	const char *cpuset_cpus, *cpuset_mems; /* "0-2,4"; NULL: all */
+	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned pids;           /* 0: no limit */
 	struct ulimit ulimits[RLIMIT_NLIMITS];
 	bool seccomp_unconfined;
+	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	char **command;          /* NULL-terminated; empty: the login shell */
 };
 

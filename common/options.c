@@ -89,7 +89,8 @@ print_usage(void)
 	       "  step4-mnt      mount namespace, all mounts private\n"
 	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
 	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
-	       "  step7-cgroup   memory, CPU and process limits in a cgroup; rlimits\n"
+	       "  step7-cgroup   limits and guarantees of memory, CPU and processes in a\n"
+	       "                 cgroup; rlimits\n"
 	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"
@@ -119,7 +120,8 @@ print_usage(void)
 	       "                         memory pressure spares the container up to SIZE\n"
 	       "      --cpus N           CPU quota, fractional (default: no limit)\n"
 	       "      --cpu-shares N     CPU guarantee: weight against other containers\n"
-	       "                         when the CPU is contended, 2-262144 (default 1024)\n"
+	       "                         when the CPU is contended, 2-262144 (default: the\n"
+	       "                         kernel's, as 1024 on v1)\n"
 	       "      --cpuset-cpus LIST CPUs the container may run on, like 0-2,4\n"
 	       "                         (default: all); it has them to itself only if no\n"
 	       "                         one else is pinned there\n"
@@ -323,7 +325,7 @@ missing_from(const char *path, const char *wanted)
 	bool got = file != NULL && fgets(text, sizeof(text), file) != NULL;
 
 	if (file != NULL)
-		fclose(file); /* read-only: nothing to lose */
+		(void)fclose(file); /* read-only: nothing to lose */
 	if (!got && strstr(path, "/node/") != NULL)
 		strcpy(text, "0"); /* no NUMA in this kernel: node 0 is all there is */
 	else if (!got)
@@ -344,6 +346,7 @@ check_on_host(const struct options *options, char *error_text, size_t error_size
 	struct error error = { error_text, error_size };
 	int missing;
 
+	error_text[0] = '\0';
 	if (options->cpuset_cpus != NULL &&
 	    (missing = missing_from("/sys/devices/system/cpu/online", options->cpuset_cpus)) != -1)
 		return bad_input(&error, "--cpuset-cpus: '%.80s': this machine has no CPU %d online",

@@ -31,9 +31,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = fuzz_string(data, size);
 	struct cpu_list list, again;
-	char printed[8192];
 
 	if (parse_cpu_list(text, &list) == 0) {
+		char printed[8192];
 		bool any = false;
 		require(strspn(text, "0123456789,-") == strlen(text), text);
 		for (size_t i = 0; i < CPU_LIST_MAX / 64; i++)

@@ -259,9 +259,9 @@ cpu_time() {
 		awk '$1 == "usage_usec" {print $2}' "$dir/cpu.stat"
 		return
 	fi
-	for pid in $(cat "$dir/cgroup.procs"); do
+	while read -r pid; do
 		ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-	done
+	done <"$dir/cgroup.procs"
 	echo "$ticks"
 }
 
