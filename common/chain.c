@@ -403,7 +403,11 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	/* Executed by descriptor, a step would be named "3" in ps: name it. */
 	prctl(PR_SET_NAME, name); /* cannot fail for a string */
 	char error[256];
-	switch (parse_options(argc, argv, options, error, sizeof(error))) {
+	int parsed = parse_options(argc, argv, options, error, sizeof(error));
+	/* After step5 the host's /sys is out of sight: the first step checks. */
+	if (parsed == OPTIONS_OK && getenv("CHAIN_NEXT_FDS") == NULL)
+		parsed = check_on_host(options, error, sizeof(error));
+	switch (parsed) {
 	case OPTIONS_HELP:
 		print_usage();
 		exit(EXIT_SUCCESS);

@@ -65,12 +65,16 @@ struct options {
 	bool cap_add_all, cap_drop_all;
 	uint64_t memory;         /* bytes, 0: no limit */
 	const char *memory_text;
+	uint64_t memory_reservation; /* bytes, 0: none */
+	const char *memory_reservation_text;
+	const char *cpuset_cpus, *cpuset_mems; /* "0-2,4"; NULL: all */
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned pids;           /* 0: no limit */
 	struct ulimit ulimits[RLIMIT_NLIMITS];
 	bool seccomp_unconfined;
 	int sysctl_count;
 	struct sysctl sysctls[MAX_SYSCTLS];
+	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	char **command;          /* NULL-terminated; empty: the login shell */
 };
 
@@ -145,6 +149,15 @@ void print_usage(void);
 int parse_size(const char *text, uint64_t *bytes);
 int parse_cidr(const char *text, struct cidr *cidr);
 int parse_cpus(const char *text, unsigned *milli);
+/* CPUs or memory nodes by number, 0 to CPU_LIST_MAX - 1 (as glibc's cpu_set_t). */
+#define CPU_LIST_MAX 1024
+struct cpu_list {
+	uint64_t bits[CPU_LIST_MAX / 64];
+};
+int parse_cpu_list(const char *text, struct cpu_list *list);
+/* What only the host can tell, checked by the first step: are the CPUs and
+ * memory nodes of --cpuset-cpus/--cpuset-mems there? As parse_options(). */
+int check_on_host(const struct options *options, char *error, size_t error_size);
 int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
 /* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */

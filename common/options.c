@@ -38,7 +38,11 @@ enum long_only_option {
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_MEMORY,
+	OPT_MEMORY_RESERVATION,
 	OPT_CPUS,
+	OPT_CPU_SHARES,
+	OPT_CPUSET_CPUS,
+	OPT_CPUSET_MEMS,
 	OPT_PIDS,
 	OPT_ULIMIT,
 	OPT_SECCOMP,
@@ -61,7 +65,11 @@ static const struct option long_options[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "memory-reservation", required_argument, NULL, OPT_MEMORY_RESERVATION },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
+	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
+	{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS },
 	{ "pids", required_argument, NULL, OPT_PIDS },
 	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
@@ -83,7 +91,8 @@ print_usage(void)
 	       "  step4-mnt      mount namespace, all mounts private\n"
 	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
 	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
-	       "  step7-cgroup   memory, CPU and process limits in a cgroup; rlimits\n"
+	       "  step7-cgroup   limits and guarantees of memory, CPU and processes in a\n"
+	       "                 cgroup; rlimits\n"
 	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"
@@ -113,7 +122,17 @@ print_usage(void)
 	       "      --cap-drop CAP     drop CAP (repeatable; ALL for every one)\n\n"
 	       "Cgroup (step7):\n"
 	       "      --memory SIZE      memory limit, no swap (default 256M)\n"
+	       "      --memory-reservation SIZE\n"
+	       "                         memory guarantee, at most --memory: reclaim under\n"
+	       "                         memory pressure spares the container up to SIZE\n"
 	       "      --cpus N           CPU quota, fractional (default: no limit)\n"
+	       "      --cpu-shares N     CPU guarantee: weight against other containers\n"
+	       "                         when the CPU is contended, 2-262144 (default: the\n"
+	       "                         kernel's, as 1024 on v1)\n"
+	       "      --cpuset-cpus LIST CPUs the container may run on, like 0-2,4\n"
+	       "                         (default: all); it has them to itself only if no\n"
+	       "                         one else is pinned there\n"
+	       "      --cpuset-mems LIST memory (NUMA) nodes it may allocate from (default: all)\n"
 	       "      --pids N           process limit (default 128)\n"
 	       "      --ulimit NAME=SOFT[:HARD]\n"
 	       "                         a resource limit of each process (repeatable), by\n"
@@ -264,6 +283,86 @@ parse_cpus(const char *text, unsigned *milli)
 	*milli = whole * 1000 + fraction;
 	/* The kernel's smallest quota is 1ms per 100ms period: 0.01 CPU. */
 	return *milli >= 10 ? 0 : -1;
+}
+
+/* One number of a list, below CPU_LIST_MAX; the end of its digits. */
+static const char *
+parse_list_number(const char *text, unsigned *number)
+{
+	if (!isdigit((unsigned char)*text))
+		return NULL;
+	for (*number = 0; isdigit((unsigned char)*text); text++) {
+		*number = *number * 10 + (unsigned)(*text - '0');
+		if (*number >= CPU_LIST_MAX)
+			return NULL;
+	}
+	return text;
+}
+
+/* The kernel's list format (cpuset(7) "FORMATS"): "0-2,4", ranges low to
+ * high, no spaces, no empty items. */
+int
+parse_cpu_list(const char *text, struct cpu_list *list)
+{
+	unsigned first, last;
+
+	*list = (struct cpu_list){ { 0 } };
+	do {
+		text = parse_list_number(text, &first);
+		if (text == NULL)
+			return -1;
+		last = first;
+		if (*text == '-' && ((text = parse_list_number(text + 1, &last)) == NULL || last < first))
+			return -1;
+		for (unsigned n = first; n <= last; n++)
+			list->bits[n / 64] |= UINT64_C(1) << (n % 64);
+	} while (*text++ == ',');
+	return text[-1] == '\0' ? 0 : -1;
+}
+
+/* The first number in WANTED but not in the list the file at PATH holds
+ * (like /sys/devices/system/cpu/online); -1 when there is none, or the file
+ * cannot be read (then the kernel refuses the write in step7 instead). */
+static int
+missing_from(const char *path, const char *wanted)
+{
+	struct cpu_list present, asked;
+	char text[4096];
+	FILE *file = fopen(path, "re");
+	bool got = file != NULL && fgets(text, sizeof(text), file) != NULL;
+
+	if (file != NULL)
+		(void)fclose(file); /* read-only: nothing to lose */
+	if (!got && strstr(path, "/node/") != NULL)
+		strcpy(text, "0"); /* no NUMA in this kernel: node 0 is all there is */
+	else if (!got)
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	if (parse_cpu_list(text, &present) != 0 || parse_cpu_list(wanted, &asked) != 0)
+		return -1;
+	for (int n = 0; n < CPU_LIST_MAX; n++) {
+		if ((asked.bits[n / 64] & ~present.bits[n / 64]) >> (n % 64) & 1)
+			return n;
+	}
+	return -1;
+}
+
+int
+check_on_host(const struct options *options, char *error_text, size_t error_size)
+{
+	struct error error = { error_text, error_size };
+	int missing;
+
+	error_text[0] = '\0';
+	if (options->cpuset_cpus != NULL &&
+	    (missing = missing_from("/sys/devices/system/cpu/online", options->cpuset_cpus)) != -1)
+		return bad_input(&error, "--cpuset-cpus: '%.80s': this machine has no CPU %d online",
+				 options->cpuset_cpus, missing);
+	if (options->cpuset_mems != NULL &&
+	    (missing = missing_from("/sys/devices/system/node/online", options->cpuset_mems)) != -1)
+		return bad_input(&error, "--cpuset-mems: '%.80s': this machine has no memory node %d",
+				 options->cpuset_mems, missing);
+	return OPTIONS_OK;
 }
 
 int
@@ -475,6 +574,7 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 	bool all;
 	uint64_t bytes;
 	char *end;
+	struct cpu_list list;
 
 	switch (option) {
 	case 'h':
@@ -576,12 +676,36 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 		options->memory = bytes;
 		options->memory_text = argument;
 		break;
+	case OPT_MEMORY_RESERVATION:
+		if (parse_size(argument, &options->memory_reservation) != 0)
+			return bad_input(error, "--memory-reservation: '%.80s' is not a size (like 64M)",
+					 argument);
+		options->memory_reservation_text = argument;
+		break;
 	case OPT_CPUS:
 		if (parse_cpus(argument, &options->cpus_milli) != 0)
 			return bad_input(
 				error,
 				"--cpus: '%.80s' is not a number of CPUs from 0.01 (like 1.5)",
 				argument);
+		break;
+	case OPT_CPU_SHARES:
+		errno = 0;
+		unsigned long shares = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 ||
+		    shares < 2 || shares > 262144)
+			return bad_input(error, "--cpu-shares: '%.80s' is not a weight from 2 to 262144",
+					 argument);
+		options->cpu_shares = (unsigned)shares;
+		break;
+	case OPT_CPUSET_CPUS:
+	case OPT_CPUSET_MEMS:
+		if (parse_cpu_list(argument, &list) != 0)
+			return bad_input(error,
+					 "%s: '%.80s' is not a list of numbers below %d (like 0-2,4)",
+					 option == OPT_CPUSET_CPUS ? "--cpuset-cpus" : "--cpuset-mems",
+					 argument, CPU_LIST_MAX);
+		*(option == OPT_CPUSET_CPUS ? &options->cpuset_cpus : &options->cpuset_mems) = argument;
 		break;
 	case OPT_PIDS:
 		errno = 0;
@@ -669,6 +793,9 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 	if (differing >> (32 - options->host_ip.prefix_length) != 0 ||
 	    options->host_ip.prefix_length != options->ip.prefix_length)
 		return bad_input(&error, "--host-ip and --ip must be in the same subnet");
+	if (options->memory_reservation > options->memory) /* Docker refuses it too */
+		return bad_input(&error, "--memory-reservation: '%.80s' is above --memory %.80s",
+				 options->memory_reservation_text, options->memory_text);
 	if (options->host_ip.address.s_addr == options->ip.address.s_addr)
 		return bad_input(&error, "--host-ip and --ip must differ");
 	for (int i = 0; i < options->sysctl_count; i++) {

@@ -25,6 +25,11 @@ check_options(const struct options *o, char **argv, int argc)
 	require(o->rootfs_size >= 1 << 20, text);
 	require(o->memory >= 6 << 20, text);
 	require(o->cpus_milli == 0 || o->cpus_milli >= 10, text);
+	require(o->cpu_shares == 0 || (o->cpu_shares >= 2 && o->cpu_shares <= 262144), text);
+	require(o->memory_reservation <= o->memory, text);
+	struct cpu_list list;
+	require(o->cpuset_cpus == NULL || parse_cpu_list(o->cpuset_cpus, &list) == 0, text);
+	require(o->cpuset_mems == NULL || parse_cpu_list(o->cpuset_mems, &list) == 0, text);
 	require(o->pids >= 1 && o->pids <= 4194304, text);
 	require(o->stop_timeout <= 3600, text);
 	for (int i = 0; i < RLIMIT_NLIMITS; i++)

@@ -1,7 +1,7 @@
 # fuzz.mk: libFuzzer targets for the option parsers (fuzz/*.c).
 #
 #   make fuzz          build the targets into build/fuzz/ and run each for
-#                      FUZZ_SECONDS (default 20: eight targets, about 3
+#                      FUZZ_SECONDS (default 20: nine targets, about 3
 #                      minutes in all); fails on a crash or broken property
 #   make fuzz-build    only build them
 #   make fuzz-NAME     run one target, e.g. make fuzz-options FUZZ_SECONDS=600
@@ -14,7 +14,8 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_DIR := $(BUILD)/fuzz
-FUZZ_TARGETS := parse_size format_size parse_cidr parse_cpus parse_capability valid_hostname parse_ulimit options
+FUZZ_TARGETS := parse_size format_size parse_cidr parse_cpus parse_cpu_list parse_capability valid_hostname \
+		parse_ulimit options
 FUZZ_BINARIES := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 # UBSan aborts instead of printing and going on, so libFuzzer sees it.
 FUZZ_CFLAGS := -g -O1 -std=c11 -Wall -Wextra -Werror -fno-omit-frame-pointer \

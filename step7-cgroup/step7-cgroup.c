@@ -13,7 +13,7 @@
  *
  * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
  * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
- * same cgroup is made in memory/, pids/ and cpu/. Ours is
+ * same cgroup is made in memory/, pids/, cpu/ and cpuset/. Ours is
  * under-the-hood/<hostname>-<16 hex digits>, a name the supervisor drew at
  * random and handed down (CHAIN_SUPERVISOR). The host's /sys/fs/cgroup is
  * out of reach since step5: the first step opened it and handed it down,
@@ -49,15 +49,10 @@
 
 #include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "guarantees.h"
 #include "rlimits.h"
 
 #define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
-
-struct container_cgroup {
-	int root_fd; /* /sys/fs/cgroup, handed down by the first step */
-	enum cgroup_layout layout;
-	const char *name; /* <hostname>-<16 hex digits>, from the supervisor */
-};
 
 /* Run without a supervisor (no step2 before this step): become one. */
 static void
@@ -76,9 +71,8 @@ become_own_supervisor(const struct options *options)
 	die_with_supervisor(&signals);
 }
 
-/* "<hierarchy>/under-the-hood[/<name>][/<file>]", relative to /sys/fs/cgroup.
- * On v2 the hierarchy is the root itself; on v1 it is the controller's mount. */
-static void
+/* On v2 the hierarchy is the root itself; on v1 it is the controller's mount. */
+void
 cgroup_path(char *path, size_t size, const struct container_cgroup *cgroup,
 	    const char *controller, const char *name, const char *file)
 {
@@ -176,6 +170,9 @@ create_in_hierarchy(const struct container_cgroup *cgroup, const char *controlle
 			die_errno("mkdir(\"/sys/fs/cgroup/%s\")", parent); /* no such hierarchy */
 		if (cgroup->layout == CGROUP_V2 && enable_controllers(cgroup->root_fd, parent) == -1)
 			continue;
+		if (cgroup->layout == CGROUP_V1 && strcmp(controller, "cpuset") == 0 &&
+		    fill_empty_cpuset_v1(cgroup->root_fd, parent) == -1)
+			continue;
 		if (make_directory(cgroup->root_fd, path) == 0)
 			return;
 	}
@@ -195,8 +192,7 @@ create_cgroup(const struct container_cgroup *cgroup)
 		create_in_hierarchy(cgroup, cgroup_v1_controllers[i]);
 }
 
-/* Returns -1 with errno ENOENT when the file does not exist. */
-static int
+int
 write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
 		  const char *file, const char *value, bool optional)
 {
@@ -341,6 +337,9 @@ main(int argc, char **argv)
 	limit_memory(&cgroup, &options);
 	limit_cpu(&cgroup, &options);
 	limit_pids(&cgroup, &options);
+	guarantee_cpu_share(&cgroup, &options);
+	guarantee_memory(&cgroup, &options);
+	pin_to_cpuset(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
 	limit_each_process(&options);

@@ -106,12 +106,28 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 
 # --- options of later steps, refused by the first -------------------------------------------------------------
 
+@test "bad-input: --memory-reservation 1G --memory 256M (above the limit)" { bad_input "--memory-reservation" --memory-reservation 1G --memory 256M true; }
+@test "bad-input: --memory-reservation 1G (above the default --memory 256M)" { bad_input "--memory-reservation" --memory-reservation 1G true; }
+@test "bad-input: --memory-reservation 0" { bad_input "--memory-reservation" --memory-reservation 0 true; }
+@test "bad-input: --memory-reservation 5x" { bad_input "--memory-reservation" --memory-reservation 5x true; }
+@test "bad-input: --cpuset-cpus 64 (no such CPU here)" { bad_input "--cpuset-cpus" --cpuset-cpus 64 true; }
+@test "bad-input: --cpuset-cpus 0,64 (one CPU is not here)" { bad_input "no CPU 64" --cpuset-cpus 0,64 true; }
+@test "bad-input: --cpuset-cpus 1024 (past any list)" { bad_input "--cpuset-cpus" --cpuset-cpus 1024 true; }
+@test "bad-input: --cpuset-cpus 2-1 (range backwards)" { bad_input "--cpuset-cpus" --cpuset-cpus 2-1 true; }
+@test "bad-input: --cpuset-cpus 0, (empty item)" { bad_input "--cpuset-cpus" --cpuset-cpus 0, true; }
+@test "bad-input: --cpuset-cpus a (not a number)" { bad_input "--cpuset-cpus" --cpuset-cpus a true; }
+@test "bad-input: --cpuset-cpus '0 1' (space)" { bad_input "--cpuset-cpus" --cpuset-cpus "0 1" true; }
+@test "bad-input: --cpuset-mems 63 (no such node here)" { bad_input "--cpuset-mems" --cpuset-mems 63 true; }
+@test "bad-input: --cpuset-mems 0--1 (malformed)" { bad_input "--cpuset-mems" --cpuset-mems 0--1 true; }
 @test "bad-input: --cpus 0" { bad_input "--cpus" --cpus 0 true; }
 @test "bad-input: --cpus abc" { bad_input "--cpus" --cpus abc true; }
 @test "bad-input: --cpus 0.001 (under 0.01)" { bad_input "--cpus" --cpus 0.001 true; }
 @test "bad-input: --cpus -1" { bad_input "--cpus" --cpus -1 true; }
 @test "bad-input: --cpus 1." { bad_input "--cpus" --cpus 1. true; }
 @test "bad-input: --cpus 2000 (over 1024)" { bad_input "--cpus" --cpus 2000 true; }
+@test "bad-input: --cpu-shares 1 (under 2)" { bad_input "--cpu-shares" --cpu-shares 1 true; }
+@test "bad-input: --cpu-shares 262145 (over 262144)" { bad_input "--cpu-shares" --cpu-shares 262145 true; }
+@test "bad-input: --cpu-shares 5x" { bad_input "--cpu-shares" --cpu-shares 5x true; }
 @test "bad-input: --pids 0" { bad_input "--pids" --pids 0 true; }
 @test "bad-input: --pids -5" { bad_input "--pids" --pids -5 true; }
 @test "bad-input: --pids x" { bad_input "--pids" --pids x true; }
@@ -231,6 +247,7 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: accepted: --stop-timeout 0, --cpus 0.5, --pids 1, --memory 6M, --cap-add CAP_NET_ADMIN, --seccomp unconfined, --ulimit [--until 1]" {
 	run_chain --until 1 --stop-timeout 0 --cpus 0.5 --pids 1 --memory 6M --cap-add CAP_NET_ADMIN \
 		--cap-drop all --seccomp unconfined --net none --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 \
-		--ulimit nofile=-1 --ulimit core=0:infinity --ulimit stack=8388608:unlimited true
+		--ulimit nofile=-1 --ulimit core=0:infinity --ulimit stack=8388608:unlimited \
+		--cpu-shares 2 --memory-reservation 6M --cpuset-cpus 0 --cpuset-mems 0 true
 	assert_success
 }

@@ -8,7 +8,7 @@ set -euo pipefail
 TOOLS=(bash sh ls cat ps hostname ip ping mount umount id grep sleep env true false
        echo uname readlink stat mkdir rmdir rm touch head tail wc df cut tr kill
        ln cp mv chmod chown mknod dd seq whoami unshare nsenter findmnt less
-       ipcs ipcmk ipcrm stty tty)
+       ipcs ipcmk ipcrm stty tty nproc)
 GENERATED=(usr bin sbin lib lib64 proc dev sys tmp run var home mnt .populated)
 
 if [ "${1:-}" = --clean ]; then
