@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "chain.h"
@@ -336,6 +337,75 @@ open_chain(struct options *options)
 	}
 }
 
+/* --device and --device-*-bps/iops name host paths, which are out of reach
+ * after step5's pivot_root: the first step looks them up on the host and
+ * hands the numbers down as CHAIN_DEVICES="b 7:0 c 1:3 ...", devices first,
+ * then the I/O limits, in the order of argv. */
+static void
+stat_device(const char *option, const char *path, bool block_only, char *type, unsigned *major,
+	    unsigned *minor)
+{
+	struct stat status;
+
+	if (stat(path, &status) == -1)
+		die_with_status(EXIT_BAD_INPUT, "%s %.200s: %s", option, path, strerror(errno));
+	if (!S_ISBLK(status.st_mode) && (block_only || !S_ISCHR(status.st_mode)))
+		die_with_status(EXIT_BAD_INPUT, "%s %.200s: not a %sdevice", option, path,
+				block_only ? "block " : "");
+	*type = S_ISBLK(status.st_mode) ? 'b' : 'c';
+	*major = major(status.st_rdev);
+	*minor = minor(status.st_rdev);
+}
+
+static void
+look_up_devices(struct options *options)
+{
+	char list[(MAX_DEVICES + MAX_IO_LIMITS) * 24] = "", type;
+	size_t used = 0;
+
+	for (unsigned i = 0; i < options->device_count; i++) {
+		struct device *device = &options->devices[i];
+		stat_device("--device", device->host_path, false, &device->type, &device->major,
+			    &device->minor);
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%c %u:%u ", device->type,
+					 device->major, device->minor);
+	}
+	for (unsigned i = 0; i < options->io_limit_count; i++) {
+		struct io_limit *limit = &options->io_limits[i];
+		stat_device(io_limit_option(limit->kind), limit->path, true, &type, &limit->major,
+			    &limit->minor);
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "b %u:%u ", limit->major,
+					 limit->minor);
+	}
+	if (setenv("CHAIN_DEVICES", list, 1) == -1)
+		die_errno("setenv(CHAIN_DEVICES)");
+}
+
+static void
+take_handed_over_devices(struct options *options)
+{
+	const char *list = getenv("CHAIN_DEVICES");
+	unsigned count = options->device_count + options->io_limit_count, taken = 0;
+	int consumed;
+	char type;
+
+	for (const char *p = list != NULL ? list : ""; taken < count; p += consumed, taken++) {
+		unsigned *major, *minor;
+		if (taken < options->device_count) {
+			major = &options->devices[taken].major;
+			minor = &options->devices[taken].minor;
+		} else {
+			major = &options->io_limits[taken - options->device_count].major;
+			minor = &options->io_limits[taken - options->device_count].minor;
+		}
+		if (sscanf(p, " %c %u:%u %n", &type, major, minor, &consumed) != 3)
+			die("CHAIN_DEVICES=%s: not the devices looked up by the first step",
+			    list != NULL ? list : "");
+		if (taken < options->device_count)
+			options->devices[taken].type = type;
+	}
+}
+
 static void
 take_handed_over_steps(const char *list)
 {
@@ -389,10 +459,13 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 
 	const char *handed_over = getenv("CHAIN_NEXT_FDS");
 	started_here = handed_over == NULL;
-	if (started_here)
+	if (started_here) {
+		look_up_devices(options);
 		open_chain(options);
-	else
+	} else {
 		take_handed_over_steps(handed_over);
+		take_handed_over_devices(options);
+	}
 	if (next_step_count != options->until - step_number)
 		die("the chain handed over %d later steps, --until %d needs %d", next_step_count,
 		    options->until, options->until - step_number);

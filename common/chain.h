@@ -38,6 +38,25 @@ struct ulimit {
 	rlim_t soft, hard; /* RLIM_INFINITY: unlimited */
 };
 
+/* --device HOST_PATH[:CONTAINER_PATH]: a host node bound into /dev. The
+ * first step on the host fills in the numbers (step_init()). */
+#define MAX_DEVICES 8
+struct device {
+	const char *host_path, *container_path;
+	char type;              /* 'b' or 'c' */
+	unsigned major, minor;
+};
+
+/* --device-read-bps and the like: DEV:VALUE, DEV a block device's path. */
+enum io_limit_kind { IO_READ_BPS, IO_WRITE_BPS, IO_READ_IOPS, IO_WRITE_IOPS };
+#define MAX_IO_LIMITS 16
+struct io_limit {
+	enum io_limit_kind kind;
+	const char *path;
+	uint64_t value;         /* bytes or operations per second */
+	unsigned major, minor;
+};
+
 struct options {
 	bool verbose;
 	int until;               /* the last step of the chain, 1..8 */
@@ -58,6 +77,11 @@ struct options {
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned pids;           /* 0: no limit */
 	struct ulimit ulimits[RLIMIT_NLIMITS];
+	struct device devices[MAX_DEVICES];
+	unsigned device_count;
+	struct io_limit io_limits[MAX_IO_LIMITS];
+	unsigned io_limit_count;
+	unsigned blkio_weight;   /* 10..1000, 0: none */
 	bool seccomp_unconfined;
 	char **command;          /* NULL-terminated; empty: the login shell */
 };
@@ -133,6 +157,12 @@ int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
 /* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */
 const char *parse_ulimit(const char *text, int *resource, struct ulimit *limit);
+/* NULL when TEXT is HOST_PATH[:CONTAINER_PATH], else why it is not. */
+const char *parse_device(const char *text, struct device *device);
+/* NULL when TEXT is DEV:RATE (RATE with a unit, kb mb gb) or, for
+ * iops, DEV:N; else why it is not. */
+const char *parse_io_limit(const char *text, struct io_limit *limit);
+const char *io_limit_option(enum io_limit_kind kind); /* "--device-read-bps" */
 /* Docker's names of the resources, by number ("nofile"); NULL: none. */
 extern const char *const ulimit_names[RLIMIT_NLIMITS];
 const char *format_size(uint64_t bytes, char *buffer, size_t length);

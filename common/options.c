@@ -43,6 +43,7 @@ enum long_only_option {
 	OPT_ULIMIT,
 	OPT_SECCOMP,
 	OPT_IPC,
+	OPT_DEVICE,
 };
 
 static const struct option long_options[] = {
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "ipc", required_argument, NULL, OPT_IPC },
+	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -100,7 +102,10 @@ print_usage(void)
 	       "Root filesystem (step5):\n"
 	       "      --skel DIR         skeleton to copy (default: skelfs/ next to the steps)\n"
 	       "      --rootfs-size SIZE size of the root tmpfs (default 50M)\n"
-	       "      --overlay          overlay the skeleton read-only instead of copying\n\n"
+	       "      --overlay          overlay the skeleton read-only instead of copying\n"
+	       "      --device HOST_PATH[:CONTAINER_PATH]\n"
+	       "                         bind the host's device node into /dev (repeatable;\n"
+	       "                         CONTAINER_PATH under /dev, default HOST_PATH)\n\n"
 	       "Capabilities (step6):\n"
 	       "      --cap-add CAP      keep CAP too (repeatable; ALL for every one)\n"
 	       "      --cap-drop CAP     drop CAP (repeatable; ALL for every one)\n\n"
@@ -373,6 +378,41 @@ parse_ulimit(const char *text, int *resource, struct ulimit *limit)
 	return NULL;
 }
 
+/* No "..": a container path must stay under /dev once resolved. */
+const char *
+parse_device(const char *text, struct device *device)
+{
+	static char paths[MAX_DEVICES * 2][PATH_MAX]; /* argv is not ours to cut */
+	static unsigned next;
+	const char *colon = strchr(text, ':');
+	size_t length = colon != NULL ? (size_t)(colon - text) : strlen(text);
+	char *host = paths[next++ % (MAX_DEVICES * 2)];
+
+	if (length == 0 || length >= PATH_MAX || text[0] != '/')
+		return "HOST_PATH is not an absolute path";
+	memcpy(host, text, length);
+	host[length] = '\0';
+	device->host_path = host;
+	device->container_path = colon != NULL ? colon + 1 : host;
+	const char *inside = device->container_path;
+	if (colon == NULL && strncmp(inside, "/dev/", 5) != 0)
+		return "HOST_PATH is not under /dev: give a CONTAINER_PATH under /dev";
+	if (strncmp(inside, "/dev/", 5) != 0 || inside[5] == '\0' || strlen(inside) >= 256 ||
+	    strstr(inside, "/..") != NULL || strchr(inside, ':') != NULL)
+		return "CONTAINER_PATH is not a path under /dev (like /dev/xvda)";
+	return NULL;
+}
+
+const char *
+io_limit_option(enum io_limit_kind kind)
+{
+	static const char *const names[] = {
+		[IO_READ_BPS] = "--device-read-bps", [IO_WRITE_BPS] = "--device-write-bps",
+		[IO_READ_IOPS] = "--device-read-iops", [IO_WRITE_IOPS] = "--device-write-iops",
+	};
+	return names[kind];
+}
+
 /* The options whose abbreviation WORD ("--c") is, up to any "=VALUE". */
 static int
 count_matches(const char *word)
@@ -543,6 +583,16 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 		if (problem != NULL)
 			return bad_input(error, "--ulimit: '%.80s': %s", argument, problem);
 		options->ulimits[number] = limit; /* a name given twice: the last counts */
+		break;
+	}
+	case OPT_DEVICE: {
+		struct device device;
+		const char *problem = parse_device(argument, &device);
+		if (problem != NULL)
+			return bad_input(error, "--device: '%.80s': %s", argument, problem);
+		if (options->device_count == MAX_DEVICES)
+			return bad_input(error, "--device: more than %d devices", MAX_DEVICES);
+		options->devices[options->device_count++] = device;
 		break;
 	}
 	case OPT_SECCOMP:

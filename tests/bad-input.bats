@@ -197,3 +197,15 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 		--ulimit nofile=-1 --ulimit core=0:infinity --ulimit stack=8388608:unlimited true
 	assert_success
 }
+
+# --- --device and disk I/O (step5, step7) -------------------------------------------------
+
+@test "bad-input: --device of a file that is not a device [--device FILE:/dev/x]" {
+	touch "$BATS_TEST_TMPDIR/file"
+	bad_input "not a device" --device "$BATS_TEST_TMPDIR/file:/dev/x" true
+}
+@test "bad-input: --device of a directory [--device /dev/shm]" { bad_input "not a device" --device /dev/shm true; }
+@test "bad-input: --device of a missing path [--device /dev/nonexistent]" { bad_input "--device" --device /dev/nonexistent true; }
+@test "bad-input: --device to a path outside /dev [--device /dev/null:/etc/x]" { bad_input "CONTAINER_PATH" --device /dev/null:/etc/x true; }
+@test "bad-input: --device to /dev/.. [--device /dev/null:/dev/../etc/x]" { bad_input "CONTAINER_PATH" --device /dev/null:/dev/../etc/x true; }
+@test "bad-input: --device outside /dev without CONTAINER_PATH [--device /tmp/x]" { bad_input "HOST_PATH" --device /tmp/x true; }
