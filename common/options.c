@@ -44,6 +44,11 @@ enum long_only_option {
 	OPT_SECCOMP,
 	OPT_IPC,
 	OPT_DEVICE,
+	OPT_DEVICE_READ_BPS,
+	OPT_DEVICE_WRITE_BPS,
+	OPT_DEVICE_READ_IOPS,
+	OPT_DEVICE_WRITE_IOPS,
+	OPT_BLKIO_WEIGHT,
 };
 
 static const struct option long_options[] = {
@@ -67,6 +72,11 @@ static const struct option long_options[] = {
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "ipc", required_argument, NULL, OPT_IPC },
 	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
+	{ "device-write-bps", required_argument, NULL, OPT_DEVICE_WRITE_BPS },
+	{ "device-read-iops", required_argument, NULL, OPT_DEVICE_READ_IOPS },
+	{ "device-write-iops", required_argument, NULL, OPT_DEVICE_WRITE_IOPS },
+	{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -121,6 +131,14 @@ print_usage(void)
 	       "                         Defaults: nofile 1024:524288, memlock 8M, and a\n"
 	       "                         quarter of the caller's sigpending and msgqueue;\n"
 	       "                         none is raised above the caller's hard limit\n"
+	       "      --device-read-bps DEV:RATE, --device-write-bps DEV:RATE\n"
+	       "                         at most RATE bytes a second from/to the block device\n"
+	       "                         DEV (a host path); RATE with a unit: kb, mb or gb\n"
+	       "                         (powers of 1024), like 1mb (repeatable)\n"
+	       "      --device-read-iops DEV:N, --device-write-iops DEV:N\n"
+	       "                         at most N reads/writes a second on DEV (repeatable)\n"
+	       "      --blkio-weight N   share of disk time against other cgroups, 10 to 1000\n"
+	       "                         (needs the BFQ scheduler or io.cost on the host)\n"
 	       "  On cgroup v1, --memory also limits the TCP and UDP buffers, which v1\n"
 	       "  counts apart, to as much again (each socket may pass it by one buffer);\n"
 	       "  netlink buffers are charged to no v1 counter. v2 charges socket\n"
@@ -413,6 +431,49 @@ io_limit_option(enum io_limit_kind kind)
 	return names[kind];
 }
 
+/* Docker's RATE (go-units' RAMInBytes): a number and a unit of powers of
+ * 1024, kb mb gb or k m g, in either case; unlike Docker, a bare number
+ * is refused, since 1 byte a second is never what was meant. */
+static int
+parse_rate(const char *text, uint64_t *bytes)
+{
+	char number[32];
+	size_t digits = strspn(text, "0123456789");
+	const char *unit = text + digits;
+
+	if (digits == 0 || digits >= sizeof(number) - 1 || *unit == '\0')
+		return -1;
+	if (unit[1] != '\0' && (tolower((unsigned char)unit[1]) != 'b' || unit[2] != '\0'))
+		return -1;
+	memcpy(number, text, digits);
+	number[digits] = (char)tolower((unsigned char)unit[0]);
+	number[digits + 1] = '\0';
+	return strchr("kmg", number[digits]) == NULL ? -1 : parse_size(number, bytes);
+}
+
+const char *
+parse_io_limit(const char *text, struct io_limit *limit)
+{
+	const char *colon = strrchr(text, ':');
+	char *end;
+
+	if (colon == NULL || colon == text || text[0] != '/')
+		return "not DEV:VALUE, DEV the path of a block device (like /dev/sda:1mb)";
+	limit->path = NULL; /* set by the caller, which owns the copy */
+	if (limit->kind == IO_READ_BPS || limit->kind == IO_WRITE_BPS) {
+		if (parse_rate(colon + 1, &limit->value) != 0)
+			return "the rate is not a number with a unit kb, mb or gb (like 1mb)";
+		return NULL;
+	}
+	errno = 0;
+	unsigned long long value = strtoull(colon + 1, &end, 10);
+	if (!isdigit((unsigned char)colon[1]) || *end != '\0' || errno != 0 || value == 0 ||
+	    value > UINT32_MAX)
+		return "not a number of operations a second from 1 (like 100)";
+	limit->value = value;
+	return NULL;
+}
+
 /* The options whose abbreviation WORD ("--c") is, up to any "=VALUE". */
 static int
 count_matches(const char *word)
@@ -595,6 +656,38 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 		options->devices[options->device_count++] = device;
 		break;
 	}
+	case OPT_DEVICE_READ_BPS:
+	case OPT_DEVICE_WRITE_BPS:
+	case OPT_DEVICE_READ_IOPS:
+	case OPT_DEVICE_WRITE_IOPS: {
+		static char paths[MAX_IO_LIMITS + 1][PATH_MAX]; /* argv is not ours to cut */
+		struct io_limit limit = { .kind = (enum io_limit_kind)(option - OPT_DEVICE_READ_BPS) };
+		const char *problem = parse_io_limit(argument, &limit);
+		size_t length = strrchr(argument, ':') - argument;
+		if (problem == NULL && length >= PATH_MAX)
+			problem = "DEV is too long";
+		if (problem != NULL)
+			return bad_input(error, "%s: '%.80s': %s", io_limit_option(limit.kind), argument,
+					 problem);
+		if (options->io_limit_count == MAX_IO_LIMITS)
+			return bad_input(error, "%s: more than %d limits", io_limit_option(limit.kind),
+					 MAX_IO_LIMITS);
+		char *path = paths[options->io_limit_count];
+		memcpy(path, argument, length);
+		path[length] = '\0';
+		limit.path = path;
+		options->io_limits[options->io_limit_count++] = limit;
+		break;
+	}
+	case OPT_BLKIO_WEIGHT:
+		errno = 0;
+		unsigned long weight = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 || weight < 10 ||
+		    weight > 1000)
+			return bad_input(error, "--blkio-weight: '%.80s' is not a weight from 10 to 1000",
+					 argument);
+		options->blkio_weight = (unsigned)weight;
+		break;
 	case OPT_SECCOMP:
 		if (strcmp(argument, "unconfined") != 0)
 			return bad_input(error,

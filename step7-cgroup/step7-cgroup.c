@@ -49,15 +49,10 @@
 
 #include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "io.h"
 #include "rlimits.h"
 
 #define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
-
-struct container_cgroup {
-	int root_fd; /* /sys/fs/cgroup, handed down by the first step */
-	enum cgroup_layout layout;
-	const char *name; /* <hostname>-<16 hex digits>, from the supervisor */
-};
 
 /* Run without a supervisor (no step2 before this step): become one. */
 static void
@@ -125,6 +120,8 @@ enable_controllers(int root_fd, const char *directory)
 		return -1;
 	for (size_t i = 0; i < V1_CONTROLLERS; i++) {
 		const char *controller = cgroup_v1_controllers[i];
+		if (strcmp(controller, "blkio") == 0)
+			controller = "io";
 		snprintf(word, sizeof(word), " %s ", controller);
 		if (strstr(enabled, word) != NULL)
 			continue;
@@ -195,8 +192,7 @@ create_cgroup(const struct container_cgroup *cgroup)
 		create_in_hierarchy(cgroup, cgroup_v1_controllers[i]);
 }
 
-/* Returns -1 with errno ENOENT when the file does not exist. */
-static int
+int
 write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
 		  const char *file, const char *value, bool optional)
 {
@@ -341,6 +337,7 @@ main(int argc, char **argv)
 	limit_memory(&cgroup, &options);
 	limit_cpu(&cgroup, &options);
 	limit_pids(&cgroup, &options);
+	limit_io(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
 	limit_each_process(&options);

@@ -47,3 +47,97 @@ teardown() {
 	assert_success
 	assert_output "block special file $numbers"
 }
+
+# rate_of: dd's last line, "N bytes (...) copied, S s, ...", as bytes a second.
+rate_of() { awk '/copied/ { printf "%d\n", $1 / $(NF - 3) }' <<<"$output"; }
+# seconds_of: the S of that line, in milliseconds.
+milliseconds_of() { awk '/copied/ { printf "%d\n", $(NF - 3) * 1000 }' <<<"$output"; }
+
+# 3 MiB in 64k direct writes: about 3s at 1 MB/s.
+@test "step7-cgroup: direct writes to the device go at about 1 MB/s [--device-write-bps LOOP:1mb]" {
+	run_chain --device "$LOOP" --device-write-bps "$LOOP:1mb" \
+		dd if=/dev/zero of="$LOOP" bs=64k count=48 oflag=direct
+	assert_success
+	local rate
+	rate=$(rate_of)
+	echo "# $rate bytes/s"
+	[ "$rate" -ge 524288 ] && [ "$rate" -le 2097152 ]
+}
+
+@test "step7-cgroup: direct writes to the device go faster than 8 MB/s [no --device-write-bps]" {
+	run_chain --device "$LOOP" dd if=/dev/zero of="$LOOP" bs=64k count=48 oflag=direct
+	assert_success
+	local rate
+	rate=$(rate_of)
+	echo "# $rate bytes/s"
+	[ "$rate" -gt 8388608 ]
+}
+
+@test "step7-cgroup: direct reads from the device go at about 1 MB/s [--device-read-bps LOOP:1mb]" {
+	run_chain --device "$LOOP" --device-read-bps "$LOOP:1mb" \
+		dd if="$LOOP" of=/dev/null bs=64k count=48 iflag=direct
+	assert_success
+	local rate
+	rate=$(rate_of)
+	echo "# $rate bytes/s"
+	[ "$rate" -ge 524288 ] && [ "$rate" -le 2097152 ]
+}
+
+# 60 writes at 20 a second: about 3s (2s at least, whatever the first second allows).
+@test "step7-cgroup: direct writes to the device take about 1/20 s each [--device-write-iops LOOP:20]" {
+	run_chain --device "$LOOP" --device-write-iops "$LOOP:20" \
+		dd if=/dev/zero of="$LOOP" bs=4k count=60 oflag=direct
+	assert_success
+	local milliseconds
+	milliseconds=$(milliseconds_of)
+	echo "# $milliseconds ms"
+	[ "$milliseconds" -ge 2000 ] && [ "$milliseconds" -le 6000 ]
+}
+
+cgroup_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# io_cgroup_found: sets DIR to the io (v2) or blkio (v1) cgroup of the
+# background container's PID 1, once it has joined ours.
+io_cgroup_found() {
+	local pid1 path
+	pid1=$(pgrep -P "$BG_PID") || return 1
+	if cgroup_v2; then
+		path=$(sed -n 's/^0:://p' "/proc/$pid1/cgroup")
+		DIR=/sys/fs/cgroup$path
+	else
+		path=$(sed -n 's/^[0-9]*:blkio://p' "/proc/$pid1/cgroup")
+		DIR=/sys/fs/cgroup/blkio$path
+	fi
+	[[ $path == /under-the-hood/* ]]
+}
+
+@test "step7-cgroup: the limits are in the cgroup's files as MAJ:MIN [--device-read-iops, --device-write-bps]" {
+	local numbers
+	numbers=$(printf '%d:%d' "0x$(stat -c %t "$LOOP")" "0x$(stat -c %T "$LOOP")")
+	start_container --device-read-iops "$LOOP:300" --device-write-bps "$LOOP:2mb" sleep 30
+	wait_until 10 io_cgroup_found
+	if cgroup_v2; then
+		assert_equal "$(cat "$DIR/io.max")" "$numbers rbps=max wbps=2097152 riops=300 wiops=max"
+	else
+		assert_equal "$(cat "$DIR/blkio.throttle.read_iops_device")" "$numbers 300"
+		assert_equal "$(cat "$DIR/blkio.throttle.write_bps_device")" "$numbers 2097152"
+	fi
+}
+
+# A weight needs BFQ (or io.cost on v2): where neither is, a warning and no
+# weight, as Docker does.
+@test "step7-cgroup: the weight is in the cgroup, or a warning says why not [--blkio-weight 500]" {
+	start_container --blkio-weight 500 sleep 30
+	wait_until 10 io_cgroup_found
+	local file
+	for file in io.bfq.weight io.weight blkio.bfq.weight blkio.weight none; do
+		[ ! -f "$DIR/$file" ] || break
+	done
+	echo "# $file: $(cat "$DIR/$file" 2>/dev/null) / $(cat "$BG_ERR")"
+	case $file in
+	io.weight) assert_equal "$(cat "$DIR/$file")" "default 5045" ;;
+	*bfq.weight) [[ $(cat "$DIR/$file") =~ ^(default )?500$ ]] ;;
+	blkio.weight) assert_equal "$(cat "$DIR/$file")" 500 ;;
+	none) grep -q -- "--blkio-weight 500: no .*weight" "$BG_ERR" ;;
+	esac
+}
