@@ -7,6 +7,7 @@
  * root filesystem and the host's files are out of reach (DESIGN.md).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -381,29 +382,47 @@ look_up_devices(struct options *options)
 		die_errno("setenv(CHAIN_DEVICES)");
 }
 
+/* One "b 7:0 " of CHAIN_DEVICES at *TEXT, which moves past it; -1 if it is not one. */
+static int
+take_device_numbers(const char **text, char *type, unsigned *major, unsigned *minor)
+{
+	const char *p = *text;
+	char *end;
+
+	if ((p[0] != 'b' && p[0] != 'c') || p[1] != ' ' || !isdigit((unsigned char)p[2]))
+		return -1;
+	*type = p[0];
+	unsigned long number = strtoul(p + 2, &end, 10);
+	if (*end != ':' || !isdigit((unsigned char)end[1]) || number > UINT_MAX)
+		return -1;
+	*major = (unsigned)number;
+	number = strtoul(end + 1, &end, 10);
+	if (*end != ' ' || number > UINT_MAX)
+		return -1;
+	*minor = (unsigned)number;
+	*text = end + 1;
+	return 0;
+}
+
 static void
 take_handed_over_devices(struct options *options)
 {
-	const char *list = getenv("CHAIN_DEVICES");
-	unsigned count = options->device_count + options->io_limit_count, taken = 0;
-	int consumed;
+	const char *list = getenv("CHAIN_DEVICES"), *p = list != NULL ? list : "";
 	char type;
 
-	for (const char *p = list != NULL ? list : ""; taken < count; p += consumed, taken++) {
-		unsigned *major, *minor;
-		if (taken < options->device_count) {
-			major = &options->devices[taken].major;
-			minor = &options->devices[taken].minor;
-		} else {
-			major = &options->io_limits[taken - options->device_count].major;
-			minor = &options->io_limits[taken - options->device_count].minor;
-		}
-		if (sscanf(p, " %c %u:%u %n", &type, major, minor, &consumed) != 3)
-			die("CHAIN_DEVICES=%s: not the devices looked up by the first step",
-			    list != NULL ? list : "");
-		if (taken < options->device_count)
-			options->devices[taken].type = type;
+	int result = 0;
+
+	for (unsigned i = 0; i < options->device_count && result == 0; i++) {
+		struct device *device = &options->devices[i];
+		result = take_device_numbers(&p, &device->type, &device->major, &device->minor);
 	}
+	for (unsigned i = 0; i < options->io_limit_count && result == 0; i++) {
+		struct io_limit *limit = &options->io_limits[i];
+		result = take_device_numbers(&p, &type, &limit->major, &limit->minor);
+	}
+	if (result == -1)
+		die("CHAIN_DEVICES=%s: not the devices looked up by the first step",
+		    list != NULL ? list : "");
 }
 
 static void

@@ -78,9 +78,8 @@ struct options {
 	unsigned pids;           /* 0: no limit */
 	struct ulimit ulimits[RLIMIT_NLIMITS];
 	struct device devices[MAX_DEVICES];
-	unsigned device_count;
 	struct io_limit io_limits[MAX_IO_LIMITS];
-	unsigned io_limit_count;
+	unsigned device_count, io_limit_count;
 	unsigned blkio_weight;   /* 10..1000, 0: none */
 	bool seccomp_unconfined;
 	char **command;          /* NULL-terminated; empty: the login shell */

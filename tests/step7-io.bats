@@ -64,13 +64,14 @@ milliseconds_of() { awk '/copied/ { printf "%d\n", $(NF - 3) * 1000 }' <<<"$outp
 	[ "$rate" -ge 524288 ] && [ "$rate" -le 2097152 ]
 }
 
-@test "step7-cgroup: direct writes to the device go faster than 8 MB/s [no --device-write-bps]" {
+# Faster than the limited test's bound (TCG in make test-vm manages ~7 MB/s).
+@test "step7-cgroup: direct writes to the device go faster than 3 MB/s [no --device-write-bps]" {
 	run_chain --device "$LOOP" dd if=/dev/zero of="$LOOP" bs=64k count=48 oflag=direct
 	assert_success
 	local rate
 	rate=$(rate_of)
 	echo "# $rate bytes/s"
-	[ "$rate" -gt 8388608 ]
+	[ "$rate" -gt 3145728 ]
 }
 
 @test "step7-cgroup: direct reads from the device go at about 1 MB/s [--device-read-bps LOOP:1mb]" {
@@ -135,7 +136,7 @@ io_cgroup_found() {
 	done
 	echo "# $file: $(cat "$DIR/$file" 2>/dev/null) / $(cat "$BG_ERR")"
 	case $file in
-	io.weight) assert_equal "$(cat "$DIR/$file")" "default 5045" ;;
+	io.weight) assert_equal "$(cat "$DIR/$file")" "default 4950" ;;
 	*bfq.weight) [[ $(cat "$DIR/$file") =~ ^(default )?500$ ]] ;;
 	blkio.weight) assert_equal "$(cat "$DIR/$file")" 500 ;;
 	none) grep -q -- "--blkio-weight 500: no .*weight" "$BG_ERR" ;;
