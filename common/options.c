@@ -93,7 +93,7 @@ print_usage(void)
 	       "  step4-mnt      mount namespace, all mounts private\n"
 	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
 	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
-	       "  step7-cgroup   memory, CPU and process limits in a cgroup; rlimits\n"
+	       "  step7-cgroup   memory, CPU, process and disk limits in a cgroup; rlimits\n"
 	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"

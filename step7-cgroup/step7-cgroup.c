@@ -1,5 +1,5 @@
-/* step7-cgroup: limits on memory, CPU and processes, in a cgroup; and the
- * resource limits of each process.
+/* step7-cgroup: limits on memory, CPU, processes and disk I/O, in a cgroup;
+ * and the resource limits of each process.
  *
  * Beyond the talk; in shell (v1):  mkdir /sys/fs/cgroup/memory/demo
  *                      echo 64M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes
@@ -13,7 +13,7 @@
  *
  * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
  * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
- * same cgroup is made in memory/, pids/ and cpu/. Ours is
+ * same cgroup is made in memory/, pids/, cpu/ and blkio/. Ours is
  * under-the-hood/<hostname>-<16 hex digits>, a name the supervisor drew at
  * random and handed down (CHAIN_SUPERVISOR). The host's /sys/fs/cgroup is
  * out of reach since step5: the first step opened it and handed it down,
