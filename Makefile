@@ -57,7 +57,7 @@ $(BIN)/step5: $(BUILD)/step5-rootfs/step5-rootfs.o $(BUILD)/step5-rootfs/copy.o 
 $(BIN)/step6: $(BUILD)/step6-caps/step6-caps.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step7: $(BUILD)/step7-cgroup/step7-cgroup.o $(BUILD)/step7-cgroup/rlimits.o \
-		   $(BUILD)/step7-cgroup/guarantees.o $(COMMON_OBJECTS)
+		   $(BUILD)/step7-cgroup/guarantees.o $(BUILD)/step7-cgroup/io.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lseccomp -lcap

@@ -27,7 +27,8 @@
 
 #include "cgroup.h"
 
-const char *const cgroup_v1_controllers[4] = { "memory", "pids", "cpu", "cpuset" };
+/* blkio is v1's name for v2's io. */
+const char *const cgroup_v1_controllers[5] = { "memory", "pids", "cpu", "cpuset", "blkio" };
 
 /* statfs tells what is mounted at /sys/fs/cgroup: the cgroup2 filesystem
  * itself (unified) or a tmpfs holding one mount per v1 controller (legacy

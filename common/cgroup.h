@@ -15,7 +15,7 @@
 enum cgroup_layout { CGROUP_V1, CGROUP_V2 };
 
 /* v1 controllers step7 uses; on v2 all of them are in one tree. */
-extern const char *const cgroup_v1_controllers[4];
+extern const char *const cgroup_v1_controllers[5];
 
 enum cgroup_layout cgroup_layout(int root_fd);
 

@@ -7,6 +7,7 @@
  * root filesystem and the host's files are out of reach (DESIGN.md).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -21,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "chain.h"
@@ -371,6 +373,93 @@ open_chain(struct options *options)
 	}
 }
 
+/* --device and --device-*-bps/iops name host paths, which are out of reach
+ * after step5's pivot_root: the first step looks them up on the host and
+ * hands the numbers down as CHAIN_DEVICES="b 7:0 c 1:3 ...", devices first,
+ * then the I/O limits, in the order of argv. */
+static void
+stat_device(const char *option, const char *path, bool block_only, char *type, unsigned *major,
+	    unsigned *minor)
+{
+	struct stat status;
+
+	if (stat(path, &status) == -1)
+		die_with_status(EXIT_BAD_INPUT, "%s %.200s: %s", option, path, strerror(errno));
+	if (!S_ISBLK(status.st_mode) && (block_only || !S_ISCHR(status.st_mode)))
+		die_with_status(EXIT_BAD_INPUT, "%s %.200s: not a %sdevice", option, path,
+				block_only ? "block " : "");
+	*type = S_ISBLK(status.st_mode) ? 'b' : 'c';
+	*major = major(status.st_rdev);
+	*minor = minor(status.st_rdev);
+}
+
+static void
+look_up_devices(struct options *options)
+{
+	char list[(MAX_DEVICES + MAX_IO_LIMITS) * 24] = "", type;
+	size_t used = 0;
+
+	for (unsigned i = 0; i < options->device_count; i++) {
+		struct device *device = &options->devices[i];
+		stat_device("--device", device->host_path, false, &device->type, &device->major,
+			    &device->minor);
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%c %u:%u ", device->type,
+					 device->major, device->minor);
+	}
+	for (unsigned i = 0; i < options->io_limit_count; i++) {
+		struct io_limit *limit = &options->io_limits[i];
+		stat_device(io_limit_option(limit->kind), limit->path, true, &type, &limit->major,
+			    &limit->minor);
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "b %u:%u ", limit->major,
+					 limit->minor);
+	}
+	if (setenv("CHAIN_DEVICES", list, 1) == -1)
+		die_errno("setenv(CHAIN_DEVICES)");
+}
+
+/* One "b 7:0 " of CHAIN_DEVICES at *TEXT, which moves past it; -1 if it is not one. */
+static int
+take_device_numbers(const char **text, char *type, unsigned *major, unsigned *minor)
+{
+	const char *p = *text;
+	char *end;
+
+	if ((p[0] != 'b' && p[0] != 'c') || p[1] != ' ' || !isdigit((unsigned char)p[2]))
+		return -1;
+	*type = p[0];
+	unsigned long number = strtoul(p + 2, &end, 10);
+	if (*end != ':' || !isdigit((unsigned char)end[1]) || number > UINT_MAX)
+		return -1;
+	*major = (unsigned)number;
+	number = strtoul(end + 1, &end, 10);
+	if (*end != ' ' || number > UINT_MAX)
+		return -1;
+	*minor = (unsigned)number;
+	*text = end + 1;
+	return 0;
+}
+
+static void
+take_handed_over_devices(struct options *options)
+{
+	const char *list = getenv("CHAIN_DEVICES"), *p = list != NULL ? list : "";
+	char type;
+
+	int result = 0;
+
+	for (unsigned i = 0; i < options->device_count && result == 0; i++) {
+		struct device *device = &options->devices[i];
+		result = take_device_numbers(&p, &device->type, &device->major, &device->minor);
+	}
+	for (unsigned i = 0; i < options->io_limit_count && result == 0; i++) {
+		struct io_limit *limit = &options->io_limits[i];
+		result = take_device_numbers(&p, &type, &limit->major, &limit->minor);
+	}
+	if (result == -1)
+		die("CHAIN_DEVICES=%s: not the devices looked up by the first step",
+		    list != NULL ? list : "");
+}
+
 static void
 take_handed_over_steps(const char *list)
 {
@@ -428,10 +517,13 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 
 	const char *handed_over = getenv("CHAIN_NEXT_FDS");
 	started_here = handed_over == NULL;
-	if (started_here)
+	if (started_here) {
+		look_up_devices(options);
 		open_chain(options);
-	else
+	} else {
 		take_handed_over_steps(handed_over);
+		take_handed_over_devices(options);
+	}
 	if (next_step_count != options->until - step_number)
 		die("the chain handed over %d later steps, --until %d needs %d", next_step_count,
 		    options->until, options->until - step_number);

@@ -48,34 +48,59 @@ struct sysctl {
 	int step;
 };
 
+/* --device HOST_PATH[:CONTAINER_PATH]: a host node bound into /dev. The
+ * first step on the host fills in the numbers (step_init()). */
+#define MAX_DEVICES 8
+struct device {
+	const char *host_path, *container_path;
+	char type;              /* 'b' or 'c' */
+	unsigned major, minor;
+};
+
+/* --device-read-bps and the like: DEV:VALUE, DEV a block device's path. */
+enum io_limit_kind { IO_READ_BPS, IO_WRITE_BPS, IO_READ_IOPS, IO_WRITE_IOPS };
+#define MAX_IO_LIMITS 16
+struct io_limit {
+	enum io_limit_kind kind;
+	const char *path;
+	uint64_t value;         /* bytes or operations per second */
+	unsigned major, minor;
+};
+
+/* Eight-byte fields first, then four-byte ones, then the flags: no padding
+ * between them (clang-analyzer's optin.performance.Padding). */
 struct options {
-	bool verbose;
-	int until;               /* the last step of the chain, 1..8 */
 	const char *hostname;
-	bool ipc_host;          /* --ipc host: no IPC namespace of its own */
 	const char *skel;        /* NULL: the skelfs/ next to the binaries */
 	uint64_t rootfs_size;    /* bytes */
 	const char *rootfs_size_text;
-	bool overlay;
-	enum net_mode net;
-	struct cidr host_ip, ip;
-	bool addresses_given;    /* --host-ip or --ip: no automatic next subnet */
-	unsigned stop_timeout;   /* seconds between forwarded signal and SIGKILL */
 	uint64_t cap_add, cap_drop; /* bit masks of capability numbers */
-	bool cap_add_all, cap_drop_all;
 	uint64_t memory;         /* bytes, 0: no limit */
 	const char *memory_text;
 	uint64_t memory_reservation; /* bytes, 0: none */
 	const char *memory_reservation_text;
 	const char *cpuset_cpus, *cpuset_mems; /* "0-2,4"; NULL: all */
+	char **command;          /* NULL-terminated; empty: the login shell */
+	struct ulimit ulimits[RLIMIT_NLIMITS];
+	struct device devices[MAX_DEVICES];
+	struct io_limit io_limits[MAX_IO_LIMITS];
+	struct sysctl sysctls[MAX_SYSCTLS];
+	struct cidr host_ip, ip;
+	int until;               /* the last step of the chain, 1..8 */
+	enum net_mode net;
+	unsigned stop_timeout;   /* seconds between forwarded signal and SIGKILL */
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
 	unsigned pids;           /* 0: no limit */
-	struct ulimit ulimits[RLIMIT_NLIMITS];
-	bool seccomp_unconfined;
+	unsigned device_count, io_limit_count;
+	unsigned blkio_weight;   /* 10..1000, 0: none */
 	int sysctl_count;
-	struct sysctl sysctls[MAX_SYSCTLS];
 	unsigned cpu_shares;     /* 2..262144, 0: not given */
-	char **command;          /* NULL-terminated; empty: the login shell */
+	bool verbose;
+	bool ipc_host;           /* --ipc host: no IPC namespace of its own */
+	bool overlay;
+	bool addresses_given;    /* --host-ip or --ip: no automatic next subnet */
+	bool cap_add_all, cap_drop_all;
+	bool seccomp_unconfined;
 };
 
 /* The step this program is: set by step_init(). */
@@ -162,6 +187,12 @@ int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
 /* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */
 const char *parse_ulimit(const char *text, int *resource, struct ulimit *limit);
+/* NULL when TEXT is HOST_PATH[:CONTAINER_PATH], else why it is not. */
+const char *parse_device(const char *text, struct device *device);
+/* NULL when TEXT is DEV:RATE (RATE with a unit, kb mb gb) or, for
+ * iops, DEV:N; else why it is not. */
+const char *parse_io_limit(const char *text, struct io_limit *limit);
+const char *io_limit_option(enum io_limit_kind kind); /* "--device-read-bps" */
 /* Docker's names of the resources, by number ("nofile"); NULL: none. */
 extern const char *const ulimit_names[RLIMIT_NLIMITS];
 const char *format_size(uint64_t bytes, char *buffer, size_t length);

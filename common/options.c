@@ -48,6 +48,12 @@ enum long_only_option {
 	OPT_SECCOMP,
 	OPT_IPC,
 	OPT_SYSCTL,
+	OPT_DEVICE,
+	OPT_DEVICE_READ_BPS,
+	OPT_DEVICE_WRITE_BPS,
+	OPT_DEVICE_READ_IOPS,
+	OPT_DEVICE_WRITE_IOPS,
+	OPT_BLKIO_WEIGHT,
 };
 
 static const struct option long_options[] = {
@@ -75,6 +81,12 @@ static const struct option long_options[] = {
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "ipc", required_argument, NULL, OPT_IPC },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
+	{ "device-write-bps", required_argument, NULL, OPT_DEVICE_WRITE_BPS },
+	{ "device-read-iops", required_argument, NULL, OPT_DEVICE_READ_IOPS },
+	{ "device-write-iops", required_argument, NULL, OPT_DEVICE_WRITE_IOPS },
+	{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -91,8 +103,8 @@ print_usage(void)
 	       "  step4-mnt      mount namespace, all mounts private\n"
 	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
 	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
-	       "  step7-cgroup   limits and guarantees of memory, CPU and processes in a\n"
-	       "                 cgroup; rlimits\n"
+	       "  step7-cgroup   limits and guarantees of memory, CPU, processes and disk\n"
+	       "                 in a cgroup; rlimits\n"
 	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"
@@ -116,7 +128,10 @@ print_usage(void)
 	       "Root filesystem (step5):\n"
 	       "      --skel DIR         skeleton to copy (default: skelfs/ next to the steps)\n"
 	       "      --rootfs-size SIZE size of the root tmpfs (default 50M)\n"
-	       "      --overlay          overlay the skeleton read-only instead of copying\n\n"
+	       "      --overlay          overlay the skeleton read-only instead of copying\n"
+	       "      --device HOST_PATH[:CONTAINER_PATH]\n"
+	       "                         bind the host's device node into /dev (repeatable;\n"
+	       "                         CONTAINER_PATH under /dev, default HOST_PATH)\n\n"
 	       "Capabilities (step6):\n"
 	       "      --cap-add CAP      keep CAP too (repeatable; ALL for every one)\n"
 	       "      --cap-drop CAP     drop CAP (repeatable; ALL for every one)\n\n"
@@ -142,6 +157,14 @@ print_usage(void)
 	       "                         Defaults: nofile 1024:524288, memlock 8M, and a\n"
 	       "                         quarter of the caller's sigpending and msgqueue;\n"
 	       "                         none is raised above the caller's hard limit\n"
+	       "      --device-read-bps DEV:RATE, --device-write-bps DEV:RATE\n"
+	       "                         at most RATE bytes a second from/to the block device\n"
+	       "                         DEV (a host path); RATE with a unit: kb, mb or gb\n"
+	       "                         (powers of 1024), like 1mb (repeatable)\n"
+	       "      --device-read-iops DEV:N, --device-write-iops DEV:N\n"
+	       "                         at most N reads/writes a second on DEV (repeatable)\n"
+	       "      --blkio-weight N   share of disk time against other cgroups, 10 to 1000\n"
+	       "                         (needs the BFQ scheduler or io.cost on the host)\n"
 	       "  On cgroup v1, --memory also limits the TCP and UDP buffers, which v1\n"
 	       "  counts apart, to as much again (each socket may pass it by one buffer);\n"
 	       "  netlink buffers are charged to no v1 counter. v2 charges socket\n"
@@ -529,6 +552,84 @@ parse_sysctl(const char *argument, struct options *options, struct error *error)
 	return OPTIONS_OK;
 }
 
+/* No "..": a container path must stay under /dev once resolved. */
+const char *
+parse_device(const char *text, struct device *device)
+{
+	static char paths[MAX_DEVICES * 2][PATH_MAX]; /* argv is not ours to cut */
+	static unsigned next;
+	const char *colon = strchr(text, ':');
+	size_t length = colon != NULL ? (size_t)(colon - text) : strlen(text);
+	char *host = paths[next++ % (MAX_DEVICES * 2)];
+
+	if (length == 0 || length >= PATH_MAX || text[0] != '/')
+		return "HOST_PATH is not an absolute path";
+	memcpy(host, text, length);
+	host[length] = '\0';
+	device->host_path = host;
+	device->container_path = colon != NULL ? colon + 1 : host;
+	const char *inside = device->container_path;
+	if (colon == NULL && strncmp(inside, "/dev/", 5) != 0)
+		return "HOST_PATH is not under /dev: give a CONTAINER_PATH under /dev";
+	if (strncmp(inside, "/dev/", 5) != 0 || inside[5] == '\0' || strlen(inside) >= 256 ||
+	    strstr(inside, "/..") != NULL || strchr(inside, ':') != NULL)
+		return "CONTAINER_PATH is not a path under /dev (like /dev/xvda)";
+	return NULL;
+}
+
+const char *
+io_limit_option(enum io_limit_kind kind)
+{
+	static const char *const names[] = {
+		[IO_READ_BPS] = "--device-read-bps", [IO_WRITE_BPS] = "--device-write-bps",
+		[IO_READ_IOPS] = "--device-read-iops", [IO_WRITE_IOPS] = "--device-write-iops",
+	};
+	return names[kind];
+}
+
+/* Docker's RATE (go-units' RAMInBytes): a number and a unit of powers of
+ * 1024, kb mb gb or k m g, in either case; unlike Docker, a bare number
+ * is refused, since 1 byte a second is never what was meant. */
+static int
+parse_rate(const char *text, uint64_t *bytes)
+{
+	char number[32];
+	size_t digits = strspn(text, "0123456789");
+	const char *unit = text + digits;
+
+	if (digits == 0 || digits >= sizeof(number) - 1 || *unit == '\0')
+		return -1;
+	if (unit[1] != '\0' && (tolower((unsigned char)unit[1]) != 'b' || unit[2] != '\0'))
+		return -1;
+	memcpy(number, text, digits);
+	number[digits] = (char)tolower((unsigned char)unit[0]);
+	number[digits + 1] = '\0';
+	return strchr("kmg", number[digits]) == NULL ? -1 : parse_size(number, bytes);
+}
+
+const char *
+parse_io_limit(const char *text, struct io_limit *limit)
+{
+	const char *colon = strrchr(text, ':');
+	char *end;
+
+	if (colon == NULL || colon == text || text[0] != '/')
+		return "not DEV:VALUE, DEV the path of a block device (like /dev/sda:1mb)";
+	limit->path = NULL; /* set by the caller, which owns the copy */
+	if (limit->kind == IO_READ_BPS || limit->kind == IO_WRITE_BPS) {
+		if (parse_rate(colon + 1, &limit->value) != 0)
+			return "the rate is not a number with a unit kb, mb or gb (like 1mb)";
+		return NULL;
+	}
+	errno = 0;
+	unsigned long long value = strtoull(colon + 1, &end, 10);
+	if (!isdigit((unsigned char)colon[1]) || *end != '\0' || errno != 0 || value == 0 ||
+	    value > UINT32_MAX)
+		return "not a number of operations a second from 1 (like 100)";
+	limit->value = value;
+	return NULL;
+}
+
 /* The options whose abbreviation WORD ("--c") is, up to any "=VALUE". */
 static int
 count_matches(const char *word)
@@ -726,6 +827,48 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 		options->ulimits[number] = limit; /* a name given twice: the last counts */
 		break;
 	}
+	case OPT_DEVICE: {
+		struct device device;
+		const char *problem = parse_device(argument, &device);
+		if (problem != NULL)
+			return bad_input(error, "--device: '%.80s': %s", argument, problem);
+		if (options->device_count == MAX_DEVICES)
+			return bad_input(error, "--device: more than %d devices", MAX_DEVICES);
+		options->devices[options->device_count++] = device;
+		break;
+	}
+	case OPT_DEVICE_READ_BPS:
+	case OPT_DEVICE_WRITE_BPS:
+	case OPT_DEVICE_READ_IOPS:
+	case OPT_DEVICE_WRITE_IOPS: {
+		static char paths[MAX_IO_LIMITS + 1][PATH_MAX]; /* argv is not ours to cut */
+		struct io_limit limit = { .kind = (enum io_limit_kind)(option - OPT_DEVICE_READ_BPS) };
+		const char *problem = parse_io_limit(argument, &limit);
+		size_t length = strrchr(argument, ':') - argument;
+		if (problem == NULL && length >= PATH_MAX)
+			problem = "DEV is too long";
+		if (problem != NULL)
+			return bad_input(error, "%s: '%.80s': %s", io_limit_option(limit.kind), argument,
+					 problem);
+		if (options->io_limit_count == MAX_IO_LIMITS)
+			return bad_input(error, "%s: more than %d limits", io_limit_option(limit.kind),
+					 MAX_IO_LIMITS);
+		char *path = paths[options->io_limit_count];
+		memcpy(path, argument, length);
+		path[length] = '\0';
+		limit.path = path;
+		options->io_limits[options->io_limit_count++] = limit;
+		break;
+	}
+	case OPT_BLKIO_WEIGHT:
+		errno = 0;
+		unsigned long weight = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || *end != '\0' || errno != 0 || weight < 10 ||
+		    weight > 1000)
+			return bad_input(error, "--blkio-weight: '%.80s' is not a weight from 10 to 1000",
+					 argument);
+		options->blkio_weight = (unsigned)weight;
+		break;
 	case OPT_SECCOMP:
 		if (strcmp(argument, "unconfined") != 0)
 			return bad_input(error,

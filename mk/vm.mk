@@ -12,8 +12,9 @@
 VM_DIR := .cache/vm
 VM_KERNEL_PACKAGE ?= linux-image-cloud-amd64
 # Modules the steps need that the cloud kernel does not build in: step3's
-# veth pair, step5's overlay. Their dependencies come along (modules.dep).
-VM_MODULES ?= veth overlay
+# veth pair, step5's overlay, and loop for the test's own disks in
+# tests/step7-io.bats. Their dependencies come along (modules.dep).
+VM_MODULES ?= veth overlay loop
 VM_TESTS ?=
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.

@@ -157,13 +157,11 @@ make_root_overlay(const struct options *options, int skeleton)
 		die_errno("chdir(\"" NEW_ROOT "/root\")");
 }
 
+/* A node is bound onto an empty file: a bind mount needs a target of the
+ * same kind, and a file, unlike a node made with mknod, opens nothing. */
 static void
-bind_device(const char *name)
+bind_node(const char *source, const char *target)
 {
-	char source[32], target[32];
-
-	snprintf(source, sizeof(source), "/dev/%s", name);
-	snprintf(target, sizeof(target), "dev/%s", name);
 	int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 	if (fd == -1)
 		die_errno("open(\"%s\", O_CREAT)", target);
@@ -171,6 +169,37 @@ bind_device(const char *name)
 	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND, NULL)", source, target);
 	if (mount(source, target, NULL, MS_BIND, NULL) == -1)
 		die_errno("mount(\"%s\", \"%s\", NULL, MS_BIND)", source, target);
+}
+
+static void
+bind_device(const char *name)
+{
+	char source[32], target[32];
+
+	snprintf(source, sizeof(source), "/dev/%s", name);
+	snprintf(target, sizeof(target), "dev/%s", name);
+	bind_node(source, target);
+}
+
+/* --device: the host's node, at CONTAINER_PATH (under /dev, checked by the
+ * parser), its directories made on the way (/dev/mapper/...). Docker makes
+ * the node with mknod; a bind keeps /dev nodev. On v1 the cgroup's device
+ * list is the host's allow-all (step7-cgroup/README.md). */
+static void
+bind_given_devices(const struct options *options)
+{
+	char target[256];
+
+	for (unsigned i = 0; i < options->device_count; i++) {
+		const struct device *device = &options->devices[i];
+		snprintf(target, sizeof(target), "%s", device->container_path + 1); /* no "/" */
+		for (char *slash = strchr(target + 4, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			make_directory(target, 0755);
+			*slash = '/';
+		}
+		bind_node(device->host_path, target);
+	}
 }
 
 static void
@@ -184,7 +213,7 @@ make_symlink(const char *target, const char *path)
  * host's /dev. Bound, not made with mknod, so that the tmpfs itself can be
  * nodev: a node the container makes there will not open. */
 static void
-make_dev(void)
+make_dev(const struct options *options)
 {
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 
@@ -192,6 +221,7 @@ make_dev(void)
 	mount_tmpfs("dev", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,mode=0755");
 	for (size_t i = 0; i < sizeof(devices) / sizeof(*devices); i++)
 		bind_device(devices[i]);
+	bind_given_devices(options);
 	/* A devpts instance of the container's own: it sees its own
 	 * pseudo-terminals only (newinstance, devpts in mount(8)). The
 	 * container's terminal, when it gets one, is made here at the end of
@@ -267,7 +297,7 @@ main(int argc, char **argv)
 	else
 		make_root_copy(&options, skeleton);
 	fault_point("step5-root");
-	make_dev();
+	make_dev(&options);
 	mount_proc();
 	fault_point("step5-mounts");
 	pivot_into_new_root();

@@ -1,5 +1,5 @@
-/* step7-cgroup: limits on memory, CPU and processes, in a cgroup; and the
- * resource limits of each process.
+/* step7-cgroup: limits on memory, CPU, processes and disk I/O, in a cgroup;
+ * and the resource limits of each process.
  *
  * Beyond the talk; in shell (v1):  mkdir /sys/fs/cgroup/memory/demo
  *                      echo 64M > /sys/fs/cgroup/memory/demo/memory.limit_in_bytes
@@ -13,7 +13,7 @@
  *
  * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
  * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
- * same cgroup is made in memory/, pids/, cpu/ and cpuset/. Ours is
+ * same cgroup is made in memory/, pids/, cpu/, cpuset/ and blkio/. Ours is
  * under-the-hood/<hostname>-<16 hex digits>, a name the supervisor drew at
  * random and handed down (CHAIN_SUPERVISOR). The host's /sys/fs/cgroup is
  * out of reach since step5: the first step opened it and handed it down,
@@ -50,6 +50,7 @@
 #include "../common/cgroup.h"
 #include "../common/chain.h"
 #include "guarantees.h"
+#include "io.h"
 #include "rlimits.h"
 
 #define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
@@ -119,6 +120,8 @@ enable_controllers(int root_fd, const char *directory)
 		return -1;
 	for (size_t i = 0; i < V1_CONTROLLERS; i++) {
 		const char *controller = cgroup_v1_controllers[i];
+		if (strcmp(controller, "blkio") == 0)
+			controller = "io";
 		snprintf(word, sizeof(word), " %s ", controller);
 		if (strstr(enabled, word) != NULL)
 			continue;
@@ -340,6 +343,7 @@ main(int argc, char **argv)
 	guarantee_cpu_share(&cgroup, &options);
 	guarantee_memory(&cgroup, &options);
 	pin_to_cpuset(&cgroup, &options);
+	limit_io(&cgroup, &options);
 	join_cgroup(&cgroup);
 	fault_point("step7-joined");
 	limit_each_process(&options);

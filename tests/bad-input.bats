@@ -251,3 +251,26 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 		--cpu-shares 2 --memory-reservation 6M --cpuset-cpus 0 --cpuset-mems 0 true
 	assert_success
 }
+
+# --- --device and disk I/O (step5, step7) -------------------------------------------------
+
+@test "bad-input: --device of a file that is not a device [--device FILE:/dev/x]" {
+	touch "$BATS_TEST_TMPDIR/file"
+	bad_input "not a device" --device "$BATS_TEST_TMPDIR/file:/dev/x" true
+}
+@test "bad-input: --device of a directory [--device /dev/shm]" { bad_input "not a device" --device /dev/shm true; }
+@test "bad-input: --device of a missing path [--device /dev/nonexistent]" { bad_input "--device" --device /dev/nonexistent true; }
+@test "bad-input: --device to a path outside /dev [--device /dev/null:/etc/x]" { bad_input "CONTAINER_PATH" --device /dev/null:/etc/x true; }
+@test "bad-input: --device to /dev/.. [--device /dev/null:/dev/../etc/x]" { bad_input "CONTAINER_PATH" --device /dev/null:/dev/../etc/x true; }
+@test "bad-input: --device outside /dev without CONTAINER_PATH [--device /tmp/x]" { bad_input "HOST_PATH" --device /tmp/x true; }
+@test "bad-input: --device-write-bps of a character device [/dev/null:1mb]" { bad_input "not a block device" --device-write-bps /dev/null:1mb true; }
+@test "bad-input: --device-write-bps of a missing device [/dev/nonexistent:1mb]" { bad_input "--device-write-bps /dev/nonexistent" --device-write-bps /dev/nonexistent:1mb true; }
+@test "bad-input: --device-read-bps without a unit [/dev/loop0:1048576]" { bad_input "unit" --device-read-bps /dev/loop0:1048576 true; }
+@test "bad-input: --device-read-bps with an unknown unit [/dev/loop0:1tb]" { bad_input "unit" --device-read-bps /dev/loop0:1tb true; }
+@test "bad-input: --device-write-bps without DEV [1mb]" { bad_input "DEV:VALUE" --device-write-bps 1mb true; }
+@test "bad-input: --device-write-bps with an empty DEV [:1mb]" { bad_input "DEV:VALUE" --device-write-bps :1mb true; }
+@test "bad-input: --device-write-iops 0 [/dev/loop0:0]" { bad_input "--device-write-iops" --device-write-iops /dev/loop0:0 true; }
+@test "bad-input: --device-read-iops with a unit [/dev/loop0:5k]" { bad_input "--device-read-iops" --device-read-iops /dev/loop0:5k true; }
+@test "bad-input: --blkio-weight 9 (under 10)" { bad_input "--blkio-weight" --blkio-weight 9 true; }
+@test "bad-input: --blkio-weight 1001 (over 1000)" { bad_input "--blkio-weight" --blkio-weight 1001 true; }
+@test "bad-input: --blkio-weight x" { bad_input "--blkio-weight" --blkio-weight x true; }
