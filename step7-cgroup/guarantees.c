@@ -47,8 +47,10 @@ guarantee_cpu_share(const struct container_cgroup *cgroup, const struct options 
  * swaps) from every cgroup; this much of the container's it spares, or
  * takes last. On v2 memory.low is a "best-effort protection": reclaimed
  * only when no unprotected memory is left, and bounded by every ancestor's
- * own memory.low (cgroup-v2.rst "memory.low"), which for under-the-hood
- * nobody sets. v1's soft limit works the other way round: a cgroup above it
+ * own memory.low (cgroup-v2.rst "memory.low"): so under-the-hood, which
+ * holds only containers, gets "max", and shares it out among its children
+ * by their own memory.low (0 for a container without a reservation). v1's
+ * soft limit works the other way round: a cgroup above it
  * is reclaimed first, back to it, when the host runs short (cgroup-v1/
  * memory.rst "Soft limits"). Neither is a promise that the host has the
  * memory: the limit, --memory, is the one hard line. */
@@ -61,6 +63,13 @@ guarantee_memory(const struct container_cgroup *cgroup, const struct options *op
 	if (options->memory_reservation == 0)
 		return; /* no --memory-reservation: no protection */
 	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory_reservation);
+	if (v2) {
+		char parent[256];
+		cgroup_path(parent, sizeof(parent), cgroup, "memory", NULL, "memory.low");
+		narrate("write(\"/sys/fs/cgroup/%s\", \"max\")", parent);
+		if (write_file_at(cgroup->root_fd, parent, "max") == -1)
+			die_errno("write(\"/sys/fs/cgroup/%s\", \"max\")", parent);
+	}
 	write_cgroup_file(cgroup, "memory", v2 ? "memory.low" : "memory.soft_limit_in_bytes",
 			  bytes, false);
 }

@@ -193,6 +193,9 @@ remove_stale_cgroup() {
 	dir=$(cgroup_dir memory "$NAME")
 	if cgroup_v2; then
 		assert_equal "$(cat "$dir/memory.low")" 33554432
+		# Protection is bounded by the parent's: under-the-hood passes it on.
+		assert_equal "$(cat "$dir/../memory.low")" max
+		assert [ "$(awk '$1 == "low" {print $2}' "$dir/memory.events")" -ge 0 ]
 	else
 		assert_equal "$(cat "$dir/memory.soft_limit_in_bytes")" 33554432
 	fi
