@@ -4,7 +4,7 @@
 # the guest's init printed as TEST-VM-EXIT=<n>. No marker is a failure: the
 # suite never passes by not running.
 #
-# VM_TIMEOUT (seconds, default 2400) kills a hung guest; VM_MEM and VM_SMP
+# VM_TIMEOUT (seconds, default 3600) kills a hung guest; VM_MEM and VM_SMP
 # size it. KVM is used when it works (VM_ACCEL=auto), TCG otherwise.
 set -uo pipefail
 
@@ -17,7 +17,7 @@ fail() { echo "test-vm: $*" >&2; exit 1; }
 qemu=$(command -v qemu-system-x86_64) || fail "qemu-system-x86_64 not found (make deps-vm installs qemu-system-x86)"
 [ -s "$kernel/vmlinuz" ] || fail "no kernel in $kernel (make deps-vm fetches it)"
 [ -s "$initramfs" ] || fail "no $initramfs"
-timeout=${VM_TIMEOUT:-2400}
+timeout=${VM_TIMEOUT:-3600}
 
 # KVM when it works: a /dev/kvm can be there and still fail, at once (nested
 # virtualisation that rejects MSRs makes qemu abort) or once the guest runs
