@@ -176,7 +176,7 @@ write_file_at(int dirfd, const char *path, const char *value)
 
 /* /proc/sys shows the namespaces of the process that looks, at each lookup
  * (fs/proc/proc_sysctl.c): the path is opened here, in the caller's. */
-void
+static void
 write_sysctl(const struct sysctl *sysctl)
 {
 	char path[sizeof("/proc/sys/") + sizeof(sysctl->key)];
@@ -198,6 +198,15 @@ write_sysctl(const struct sysctl *sysctl)
 		hint("--sysctl %s: the kernel does not accept \"%s\" there", sysctl->key,
 		     sysctl->value);
 	exit(EXIT_SETUP_FAILED);
+}
+
+void
+write_own_sysctls(const struct options *options)
+{
+	for (int i = 0; i < options->sysctl_count; i++) {
+		if (options->sysctls[i].step == step_number)
+			write_sysctl(&options->sysctls[i]);
+	}
 }
 
 static int

@@ -143,9 +143,10 @@ __attribute__((format(printf, 1, 2))) void narrate(const char *format, ...);
 /* Write a short string to a file, as "echo VALUE > FILE" would. */
 int write_file_at(int dirfd, const char *path, const char *value);
 
-/* --sysctl: write the value to /proc/sys/KEY, each '.' of KEY a '/', in the
- * namespaces of the calling process; exits 125 naming the file if it fails. */
-void write_sysctl(const struct sysctl *sysctl);
+/* --sysctl: write the values that belong to this step's namespace (their
+ * step is this step's number) to /proc/sys/KEY, each '.' of KEY a '/', as
+ * this process sees it; exits 125 naming the file if one fails. */
+void write_own_sysctls(const struct options *options);
 
 /* Hand over: exec the next step, or COMMAND if this step is the last one.
  * Never returns. */

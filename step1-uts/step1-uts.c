@@ -53,19 +53,6 @@ unshare_ipc_namespace(void)
 		die_errno("unshare(CLONE_NEWIPC)");
 }
 
-/* --sysctl kernel.shmmax=... and the others of the IPC namespace: the
- * limits of its System V objects and POSIX queues. After the unshare,
- * /proc/sys/kernel/shm* and fs/mqueue/ are the container's (ipc/ipc_sysctl.c,
- * ipc/mq_sysctl.c), and step6 makes /proc/sys read-only later. */
-static void
-set_ipc_sysctls(const struct options *options)
-{
-	for (int i = 0; i < options->sysctl_count; i++) {
-		if (options->sysctls[i].step == 1)
-			write_sysctl(&options->sysctls[i]);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -76,7 +63,11 @@ main(int argc, char **argv)
 	set_hostname(options.hostname);
 	if (!options.ipc_host) { /* --ipc host: the talk's container, sharing the host's */
 		unshare_ipc_namespace();
-		set_ipc_sysctls(&options);
+		/* --sysctl kernel.shmmax=... and the others of the IPC namespace:
+		 * after the unshare, /proc/sys/kernel/shm* and fs/mqueue/ are the
+		 * container's (ipc/ipc_sysctl.c, ipc/mq_sysctl.c); step6 makes
+		 * /proc/sys read-only later. */
+		write_own_sysctls(&options);
 	}
 	exec_next(&options);
 }

@@ -365,18 +365,6 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *watch, struct mnl_so
 	fault_point("step3-addresses");
 }
 
-/* --sysctl net.*: the same paths that named the host's files before the
- * unshare name the container's now (the conf directories' trap above, the
- * other way round). Last, so that mybr1's own conf/ is there to set. */
-static void
-set_net_sysctls(const struct options *options)
-{
-	for (int i = 0; i < options->sysctl_count; i++) {
-		if (options->sysctls[i].step == 3)
-			write_sysctl(&options->sysctls[i]);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -397,7 +385,10 @@ main(int argc, char **argv)
 	bring_up(container, "lo");
 	if (options.net == NET_VETH)
 		connect_to_host(host, watch, container, &conf, &options);
-	set_net_sysctls(&options);
+	/* --sysctl net.*: the same paths that named the host's files before the
+	 * unshare name the container's now (the conf directories' trap above,
+	 * the other way round). Last, so that mybr1's own conf/ is there. */
+	write_own_sysctls(&options);
 	/* Every socket and directory here is close-on-exec: the exec closes them. */
 	exec_next(&options);
 }
