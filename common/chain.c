@@ -69,6 +69,26 @@ vreport(const char *label, const char *format, va_list arguments, int saved_errn
 	(void)!write(STDERR_FILENO, line, (size_t)length);
 }
 
+static __attribute__((format(printf, 2, 3))) void
+report_line(const char *label, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vreport(label, format, arguments, 0);
+	va_end(arguments);
+}
+
+static __attribute__((format(printf, 2, 3))) void
+report_line_errno(int saved_errno, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vreport("", format, arguments, saved_errno);
+	va_end(arguments);
+}
+
 void
 die(const char *format, ...)
 {
@@ -125,16 +145,37 @@ hint(const char *format, ...)
 	va_end(arguments);
 }
 
+/* The text of the last narrated call, kept also without -v: when the call
+ * fails, die_call() reports this very text, so that what -v shows and what
+ * an error names can never drift apart. */
+static char last_call[512];
+
 void
 narrate(const char *format, ...)
 {
 	va_list arguments;
 
-	if (!verbose)
-		return;
 	va_start(arguments, format);
-	vreport("", format, arguments, 0);
+	vsnprintf(last_call, sizeof(last_call), format, arguments);
 	va_end(arguments);
+	if (verbose)
+		report_line("", "%s", last_call);
+}
+
+void
+warn_call(void)
+{
+	int saved_errno = errno;
+
+	report_line_errno(saved_errno, "%s", last_call);
+	errno = saved_errno;
+}
+
+void
+die_call(void)
+{
+	warn_call();
+	exit(EXIT_SETUP_FAILED);
 }
 
 #ifdef FAULT_INJECTION

@@ -137,8 +137,20 @@ fault_point(const char *name)
 }
 #endif
 
-/* -v: print the call on stderr before making it. */
+/* Every kernel call is narrated just before it is made, with its real
+ * values and flag names: "unshare(CLONE_NEWUTS)". With -v the text goes to
+ * stderr; either way it is kept, and if the call fails,
+ *
+ *	narrate("unshare(%s)", "CLONE_NEWUTS");
+ *	if (unshare(CLONE_NEWUTS) == -1)
+ *		die_call();
+ *
+ * reports that same text with errno ("step1-uts: unshare(CLONE_NEWUTS):
+ * Operation not permitted") and exits 125. warn_call() prints the same
+ * line and returns (errno kept), for a hint() before exiting. */
 __attribute__((format(printf, 1, 2))) void narrate(const char *format, ...);
+__attribute__((noreturn)) void die_call(void);
+void warn_call(void);
 
 /* Write a short string to a file, as "echo VALUE > FILE" would. */
 int write_file_at(int dirfd, const char *path, const char *value);

@@ -31,7 +31,7 @@ unshare_uts_namespace(void)
 {
 	narrate("unshare(CLONE_NEWUTS)");
 	if (unshare(CLONE_NEWUTS) == -1)
-		die_errno("unshare(CLONE_NEWUTS)");
+		die_call();
 }
 
 static void
@@ -39,7 +39,7 @@ set_hostname(const char *hostname)
 {
 	narrate("sethostname(\"%s\", %zu)", hostname, strlen(hostname));
 	if (sethostname(hostname, strlen(hostname)) == -1)
-		die_errno("sethostname(\"%s\")", hostname);
+		die_call();
 }
 
 /* POSIX message queues appear as files once a mqueue filesystem is mounted
@@ -50,7 +50,7 @@ unshare_ipc_namespace(void)
 {
 	narrate("unshare(CLONE_NEWIPC)");
 	if (unshare(CLONE_NEWIPC) == -1)
-		die_errno("unshare(CLONE_NEWIPC)");
+		die_call();
 }
 
 int

@@ -5,21 +5,35 @@
 
 load helpers
 
-# in_terminal SCRIPT [INPUT...]: SCRIPT under script(1), on a pseudo-terminal
-# of its own, as an interactive ./step1 has; each INPUT is typed into that
-# terminal one second after the one before. Carriage returns are dropped.
+# in_terminal SCRIPT [[--after TEXT] INPUT]...: SCRIPT under script(1), on a
+# pseudo-terminal of its own, as an interactive ./step1 has; each INPUT is
+# typed into that terminal one second after the one before or, with
+# --after, once the terminal has shown TEXT (within 60 s: a slow machine
+# starts the container later, and a key typed before COMMAND is ready tests
+# nothing). Carriage returns are dropped.
 in_terminal() {
-	local script=$1
+	local script=$1 screen=$BATS_TEST_TMPDIR/terminal
 	shift
-	SHELL=/bin/bash run script -qec "$script" /dev/null < <(
+	: >"$screen"
+	SHELL=/bin/bash script -qec "$script" /dev/null >"$screen" 2>&1 < <(
 		exec 3>&-
-		for input in "$@"; do
-			sleep 1
-			printf '%b' "$input"
+		while [ $# -gt 0 ]; do
+			if [ "$1" = --after ]; then
+				for _ in $(seq 600); do
+					grep -qF -- "$2" "$screen" && break
+					sleep 0.1
+				done
+				shift 2
+			else
+				sleep 1
+			fi
+			printf '%b' "$1"
+			shift
 		done
 		sleep 5
 	)
-	output=${output//$'\r'/}
+	status=$?
+	output=$(tr -d '\r' <"$screen")
 	mapfile -t lines <<<"$output"
 }
 
@@ -78,21 +92,22 @@ in_terminal() {
 }
 
 @test "stdio: on a terminal, Ctrl-C reaches the container's foreground job through its own terminal" {
-	in_terminal "$STEPS/step1 sh -c 'trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait'; echo status=\$?" '\003'
+	in_terminal "$STEPS/step1 sh -c 'trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait'; echo status=\$?" --after ready '\003'
 	assert_line ready
 	assert_line --regexp 'interrupted$' # after the terminal's echo of ^C
 	assert_line status=3
 }
 
 @test "stdio: on a terminal, what is typed reaches COMMAND, and EOF (Ctrl-D) ends it" {
-	in_terminal "$STEPS/step1 sh -c 'read -r line; echo \"got: \$line\"; cat; echo eof'; echo status=\$?" 'hello\r' '\004'
+	in_terminal "$STEPS/step1 sh -c 'echo ready; read -r line; echo \"got: \$line\"; cat; echo eof'; echo status=\$?" \
+		--after ready 'hello\r' --after 'got: hello' '\004'
 	assert_line "got: hello"
 	assert_line eof
 	assert_line status=0
 }
 
 @test "stdio: without a terminal of its own, Ctrl-C at the caller's terminal reaches COMMAND" {
-	in_terminal "$STEPS/step1 sh -c 'trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait' </dev/null; echo status=\$?" '\003'
+	in_terminal "$STEPS/step1 sh -c 'trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait' </dev/null; echo status=\$?" --after ready '\003'
 	assert_line ready
 	assert_line --regexp 'interrupted$' # after the terminal's echo of ^C
 	assert_line status=3
@@ -105,15 +120,17 @@ in_terminal() {
 
 @test "stdio: without a terminal of its own, Ctrl-Z stops the container with the supervisor and fg continues both" {
 	# An interactive bash, for job control; --norc: nothing of the host's;
-	# --noediting: no line editor's escapes in the output.
+	# --noediting: no line editor's escapes in the output. It echoes what
+	# is typed, so the lines waited for are computed: first-42, not the
+	# typed first-$((6 * 7)).
 	in_terminal "bash --norc --noediting -i" \
-		"$STEPS/step1 sh -c 'echo first; sleep 2; echo second' </dev/null\n" \
-		'\032' \
-		"ps -o stat=,comm= -C step2-pid,sleep | sort -u | tr '\\\\n' ' '; echo; fg\n" \
-		'echo status=$?; exit\n'
+		"$STEPS/step1 sh -c 'echo first-\$((6 * 7)); sleep 5; echo second-\$((6 * 7))' </dev/null\n" \
+		--after first-42 '\032' \
+		--after Stopped "ps -o stat=,comm= -C step2-pid,sleep | sort -u | tr '\\\\n' ' '; echo; fg\n" \
+		--after second-42 'echo status=$?; exit\n'
 	assert_line --regexp 'Stopped +.*step1'
 	assert_line --regexp 'T +sleep T +step2-pid $' # other sleeps of the host's may be listed too
-	assert_line second
+	assert_line second-42
 	assert_line --regexp 'status=0$'
 	refute_line --partial 'bash: fg:' # the job was there to continue
 }
