@@ -48,7 +48,7 @@ $(BIN)/step1: $(BUILD)/step1-uts/step1-uts.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step2: $(BUILD)/step2-pid/step2-pid.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step3: $(BUILD)/step3-net/step3-net.o $(COMMON_OBJECTS)
+$(BIN)/step3: $(BUILD)/step3-net/step3-net.o $(BUILD)/step3-net/netlink.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap -lmnl
 $(BIN)/step4: $(BUILD)/step4-mnt/step4-mnt.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
