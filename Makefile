@@ -52,12 +52,14 @@ $(BIN)/step3: $(BUILD)/step3-net/step3-net.o $(BUILD)/step3-net/netlink.o $(COMM
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap -lmnl
 $(BIN)/step4: $(BUILD)/step4-mnt/step4-mnt.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step5: $(BUILD)/step5-rootfs/step5-rootfs.o $(BUILD)/step5-rootfs/copy.o $(COMMON_OBJECTS)
+$(BIN)/step5: $(BUILD)/step5-rootfs/step5-rootfs.o $(BUILD)/step5-rootfs/copy.o \
+		   $(BUILD)/step5-rootfs/dev.o $(BUILD)/step5-rootfs/mounts.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step6: $(BUILD)/step6-caps/step6-caps.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step7: $(BUILD)/step7-cgroup/step7-cgroup.o $(BUILD)/step7-cgroup/rlimits.o \
-		   $(BUILD)/step7-cgroup/guarantees.o $(BUILD)/step7-cgroup/io.o $(COMMON_OBJECTS)
+		   $(BUILD)/step7-cgroup/guarantees.o $(BUILD)/step7-cgroup/io.o \
+		   $(BUILD)/step7-cgroup/cgroup-files.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lseccomp -lcap

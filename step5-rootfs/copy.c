@@ -1,7 +1,9 @@
 /* copy.c: step5's copy of the skeleton into the new root, as `rsync -a`
  * does it: modes, owners, times, symlinks as links (never followed), hard
  * links as links. Everything goes through directory descriptors (openat and
- * friends), so no path is resolved twice and no symlink is followed.
+ * friends), so no path is resolved twice and no symlink is followed. The
+ * calls for each file are not narrated (the skeleton has thousands of
+ * them); a failure names the call and the file.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -48,14 +50,21 @@ die_copying(const struct copy *copy, const char *call, const char *path)
 	die_errno("%s(\"%s\")", call, path);
 }
 
+/* The speed work: the bytes go from file to file inside the kernel, never
+ * through a buffer of ours. copy_file_range(2) does it within one
+ * filesystem; between two (the host's disk and our new tmpfs, always, on
+ * the first file) it refuses with EXDEV, and from then on
+ * splice_through_pipe() does the work. What each gains is measured in
+ * bench/RESULTS.md ("Copying the skeleton" and the list of what step5 does
+ * for speed). */
+
 /* splice(2): from the skeleton's page cache into a pipe and from the pipe
- * into the new file, never through user space. sendfile(2) does the same
- * through a pipe of the kernel's that holds 64 KiB; ours holds 1 MiB
- * (F_SETPIPE_SZ), so each round moves more and tmpfs can take larger folios
- * for each write (the copy loop of bench/RESULTS.md: ~4.6 -> ~3.9 ms). The
- * pipe is empty between files: every byte read is written. */
+ * into the new file. sendfile(2) does the same through a pipe of the
+ * kernel's that holds 64 KiB; ours holds 1 MiB (open_splice_pipe()), so
+ * each round moves more and tmpfs can take larger folios for each write.
+ * The pipe is empty between files: every byte read is written. */
 static void
-splice_data(const struct copy *copy, int from, int to, off_t size, const char *path)
+splice_through_pipe(const struct copy *copy, int from, int to, off_t size, const char *path)
 {
 	while (size > 0) {
 		ssize_t in = splice(from, NULL, copy->pipe[1], NULL, (size_t)size, 0);
@@ -75,11 +84,8 @@ splice_data(const struct copy *copy, int from, int to, off_t size, const char *p
 	}
 }
 
-/* copy_file_range(2) has the kernel copy within one filesystem; between two
- * (the host's disk and our new tmpfs) it refuses with EXDEV, and from then
- * on splice_data() does the work. */
 static void
-copy_data(struct copy *copy, int from, int to, off_t size, const char *path)
+copy_file_contents(struct copy *copy, int from, int to, off_t size, const char *path)
 {
 	while (!copy->use_splice && size > 0) {
 		ssize_t copied = copy_file_range(from, NULL, to, NULL, (size_t)size, 0);
@@ -96,7 +102,20 @@ copy_data(struct copy *copy, int from, int to, off_t size, const char *path)
 		}
 	}
 	if (copy->use_splice)
-		splice_data(copy, from, to, size, path);
+		splice_through_pipe(copy, from, to, size, path);
+}
+
+/* The default size still works, only slower: the kernel may refuse 1 MiB
+ * (ENOMEM, or EPERM past the per-user limits on pipe memory). */
+static void
+open_splice_pipe(int pipe_fds[2])
+{
+	narrate("pipe2(..., O_CLOEXEC)");
+	if (pipe2(pipe_fds, O_CLOEXEC) == -1)
+		die_call();
+	narrate("fcntl(%d, F_SETPIPE_SZ, %d)", pipe_fds[1], 1 << 20);
+	if (fcntl(pipe_fds[1], F_SETPIPE_SZ, 1 << 20) == -1)
+		narrate("F_SETPIPE_SZ: %s, keeping the default pipe size", strerror(errno));
 }
 
 static const char *
@@ -153,11 +172,11 @@ copy_regular_file(struct copy *copy, int from_dir, int to_dir, const char *name,
 	}
 	int from = openat(from_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (from == -1)
-		die_copying(copy, "open", path);
+		die_copying(copy, "openat", path);
 	int to = openat(to_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (to == -1)
-		die_copying(copy, "open", path);
-	copy_data(copy, from, to, status->st_size, path);
+		die_copying(copy, "openat", path);
+	copy_file_contents(copy, from, to, status->st_size, path);
 	copy_attributes(copy, to, status, path);
 	close(from);
 	close(to);
@@ -174,12 +193,12 @@ copy_symlink(const struct copy *copy, int from_dir, int to_dir, const char *name
 	ssize_t length = readlinkat(from_dir, name, target, sizeof(target) - 1);
 
 	if (length == -1)
-		die_copying(copy, "readlink", path);
+		die_copying(copy, "readlinkat", path);
 	target[length] = '\0';
 	if (symlinkat(target, to_dir, name) == -1)
-		die_copying(copy, "symlink", path);
+		die_copying(copy, "symlinkat", path);
 	if (fchownat(to_dir, name, status->st_uid, status->st_gid, AT_SYMLINK_NOFOLLOW) == -1)
-		die_copying(copy, "lchown", path);
+		die_copying(copy, "fchownat", path);
 	if (utimensat(to_dir, name, times, AT_SYMLINK_NOFOLLOW) == -1)
 		die_copying(copy, "utimensat", path);
 }
@@ -192,15 +211,15 @@ copy_entry(struct copy *copy, int from_dir, int to_dir, const char *name, const 
 	struct stat status;
 
 	if (fstatat(from_dir, name, &status, AT_SYMLINK_NOFOLLOW) == -1)
-		die_copying(copy, "stat", path);
+		die_copying(copy, "fstatat", path);
 	switch (status.st_mode & S_IFMT) {
 	case S_IFDIR:
 		if (mkdirat(to_dir, name, 0700) == -1)
-			die_copying(copy, "mkdir", path);
+			die_copying(copy, "mkdirat", path);
 		int from = openat(from_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int to = openat(to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (from == -1 || to == -1)
-			die_copying(copy, "open", path);
+			die_copying(copy, "openat", path);
 		copy_directory(copy, from, to, path);
 		/* Attributes last: a read-only directory must still be filled. */
 		copy_attributes(copy, to, &status, path);
@@ -215,7 +234,7 @@ copy_entry(struct copy *copy, int from_dir, int to_dir, const char *name, const 
 		break;
 	case S_IFIFO:
 		if (mknodat(to_dir, name, status.st_mode, 0) == -1)
-			die_copying(copy, "mknod", path);
+			die_copying(copy, "mknodat", path);
 		break;
 	case S_IFCHR:
 	case S_IFBLK:
@@ -237,7 +256,7 @@ copy_directory(struct copy *copy, int from_dir, int to_dir, const char *path)
 	struct dirent *entry;
 
 	if (directory == NULL)
-		die_copying(copy, "opendir", path);
+		die_copying(copy, "fdopendir", path);
 	while ((errno = 0, entry = readdir(directory)) != NULL) {
 		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
 			continue;
@@ -257,15 +276,11 @@ copy_skeleton(int skeleton_fd, int root_fd, const char *size_text)
 	struct copy copy = { .root_fd = root_fd, .size_text = size_text };
 	struct stat status;
 
-	if (pipe2(copy.pipe, O_CLOEXEC) == -1)
-		die_errno("pipe2");
-	/* The default size still works, only slower: the kernel may refuse
-	 * 1 MiB (ENOMEM, or EPERM past the per-user limits on pipe memory). */
-	if (fcntl(copy.pipe[1], F_SETPIPE_SZ, 1 << 20) == -1)
-		narrate("fcntl(F_SETPIPE_SZ, 1 MiB): %s, keeping the default pipe size", strerror(errno));
+	open_splice_pipe(copy.pipe);
 	copy_directory(&copy, skeleton_fd, root_fd, "");
+	narrate("fstat(%d)", skeleton_fd);
 	if (fstat(skeleton_fd, &status) == -1)
-		die_errno("fstat(skeleton)");
+		die_call();
 	copy_attributes(&copy, root_fd, &status, "/");
 	for (size_t i = 0; i < copy.link_count; i++)
 		free(copy.links[i].path);
