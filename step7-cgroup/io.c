@@ -15,38 +15,19 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "io.h"
 
-/* v1: a file a kind, "MAJ:MIN VALUE" (cgroup-v1/blkio-controller.rst,
- * "Throttling/Upper Limit policy"). v2: one file, io.max, with a key a
- * kind; the keys not written keep their value (cgroup-v2.rst, "IO Interface
- * Files"). */
+/* A limit a kind, on one device ("MAJ:MIN VALUE" on v1, "MAJ:MIN KEY=VALUE"
+ * in v2's io.max: cgroup-files.c). */
 static void
 limit_device(const struct container_cgroup *cgroup, const struct io_limit *limit)
 {
-	static const char *const v1_files[] = {
-		[IO_READ_BPS] = "blkio.throttle.read_bps_device",
-		[IO_WRITE_BPS] = "blkio.throttle.write_bps_device",
-		[IO_READ_IOPS] = "blkio.throttle.read_iops_device",
-		[IO_WRITE_IOPS] = "blkio.throttle.write_iops_device",
-	};
-	static const char *const v2_keys[] = {
-		[IO_READ_BPS] = "rbps", [IO_WRITE_BPS] = "wbps",
-		[IO_READ_IOPS] = "riops", [IO_WRITE_IOPS] = "wiops",
-	};
 	char value[64];
 
-	if (cgroup->layout == CGROUP_V2) {
-		snprintf(value, sizeof(value), "%u:%u %s=%" PRIu64, limit->major, limit->minor,
-			 v2_keys[limit->kind], limit->value);
-		write_cgroup_file(cgroup, NULL, "io.max", value, false);
-		return;
-	}
-	snprintf(value, sizeof(value), "%u:%u %" PRIu64, limit->major, limit->minor, limit->value);
-	write_cgroup_file(cgroup, "blkio", v1_files[limit->kind], value, false);
+	cgroup->files->format_io_max(value, sizeof(value), limit);
+	write_cgroup_file(cgroup, "blkio", cgroup->files->io_max[limit->kind], value, false);
 }
 
 /* The weight's file is the I/O scheduler's: BFQ's (blkio.bfq.weight,
@@ -58,18 +39,16 @@ limit_device(const struct container_cgroup *cgroup, const struct io_limit *limit
 static void
 weigh_io(const struct container_cgroup *cgroup, unsigned weight)
 {
-	char plain[16], scaled[32];
-	bool v2 = cgroup->layout == CGROUP_V2;
+	const struct cgroup_files *files = cgroup->files;
+	char plain[16], value[32];
 
 	snprintf(plain, sizeof(plain), "%u", weight);
-	snprintf(scaled, sizeof(scaled), "default %u", 1 + (weight - 10) * 9999 / 990);
-	if (write_cgroup_file(cgroup, "blkio", v2 ? "io.bfq.weight" : "blkio.bfq.weight", plain,
-			      true) == 0 ||
-	    write_cgroup_file(cgroup, "blkio", v2 ? "io.weight" : "blkio.weight",
-			      v2 ? scaled : plain, true) == 0)
+	files->format_io_weight(value, sizeof(value), weight);
+	if (write_cgroup_file(cgroup, "blkio", files->io_bfq_weight, plain, true) == 0 ||
+	    write_cgroup_file(cgroup, "blkio", files->io_weight, value, true) == 0)
 		return;
-	warn_errno("--blkio-weight %u: no %s nor %s in the cgroup", weight,
-		   v2 ? "io.bfq.weight" : "blkio.bfq.weight", v2 ? "io.weight" : "blkio.weight");
+	warn_errno("--blkio-weight %u: no %s nor %s in the cgroup", weight, files->io_bfq_weight,
+		   files->io_weight);
 	hint("the host's disks have no proportional I/O scheduler (BFQ; io.cost on v2): "
 	     "going on without the weight, as Docker does");
 }

@@ -2,7 +2,7 @@
 #ifndef IO_H
 #define IO_H
 
-#include "container-cgroup.h"
+#include "cgroup-files.h"
 
 /* --device-read-bps/-write-bps/-read-iops/-write-iops and --blkio-weight. */
 void limit_io(const struct container_cgroup *cgroup, const struct options *options);

@@ -75,24 +75,32 @@ format_limit(rlim_t value, char *text, size_t size)
 	return text;
 }
 
-static void
-set_resource_limit(int resource, const struct rlimit *limit, const struct rlimit *inherited)
+/* Docker's names are the kernel's in lower case: nofile, RLIMIT_NOFILE. */
+static const char *
+resource_name(int resource, char *name, size_t size)
 {
-	char name[32], soft_text[24], hard_text[24];
 	size_t i = 0;
 
-	/* Docker's names are the kernel's in lower case: nofile, RLIMIT_NOFILE. */
-	for (const char *c = ulimit_names[resource]; *c != '\0' && i < sizeof(name) - 1; c++)
+	i += (size_t)snprintf(name, size, "RLIMIT_");
+	for (const char *c = ulimit_names[resource]; *c != '\0' && i < size - 1; c++)
 		name[i++] = (char)toupper((unsigned char)*c);
 	name[i] = '\0';
-	const char *soft = format_limit(limit->rlim_cur, soft_text, sizeof(soft_text));
-	const char *hard = format_limit(limit->rlim_max, hard_text, sizeof(hard_text));
-	narrate("setrlimit(RLIMIT_%s, {%s, %s})", name, soft, hard);
+	return name;
+}
+
+static void
+set_resource_limit(const char *name, int resource, const struct rlimit *limit,
+		   const struct rlimit *inherited)
+{
+	char soft_text[24], hard_text[24];
+
+	narrate("setrlimit(%s, {%s, %s})", name,
+		format_limit(limit->rlim_cur, soft_text, sizeof(soft_text)),
+		format_limit(limit->rlim_max, hard_text, sizeof(hard_text)));
 	if (setrlimit(resource, limit) == 0)
 		return;
-	int error = errno;
-	warn_errno("setrlimit(RLIMIT_%s, {%s, %s})", name, soft, hard);
-	if (error == EPERM && limit->rlim_max > inherited->rlim_max) {
+	warn_call();
+	if (errno == EPERM && limit->rlim_max > inherited->rlim_max) {
 		char before[24];
 		hint("the hard limit was %s: raising it needs CAP_SYS_RESOURCE, which step6 dropped; "
 		     "raise it where the container starts (ulimit -H, prlimit) or give "
@@ -113,11 +121,13 @@ limit_each_process(const struct options *options)
 	for (int resource = 0; resource < RLIMIT_NLIMITS; resource++) {
 		struct rlimit inherited, limit;
 		const struct ulimit *given = &options->ulimits[resource];
+		char name[32];
 
 		if (ulimit_names[resource] == NULL)
 			continue; /* RLIMIT_AS: not one of Docker's */
+		narrate("getrlimit(%s)", resource_name(resource, name, sizeof(name)));
 		if (getrlimit(resource, &inherited) == -1)
-			die_errno("getrlimit(%d)", resource);
+			die_call();
 		if (given->given) {
 			limit = (struct rlimit){ given->soft, given->hard };
 		} else if (default_limit(resource, &inherited, &limit)) {
@@ -128,6 +138,6 @@ limit_each_process(const struct options *options)
 		} else {
 			continue;
 		}
-		set_resource_limit(resource, &limit, &inherited);
+		set_resource_limit(name, resource, &limit, &inherited);
 	}
 }

@@ -13,7 +13,9 @@
  *
  * cgroup v2 is one tree at /sys/fs/cgroup (Documentation/admin-guide/
  * cgroup-v2.rst); v1 and hybrid hosts have a tree per controller, and the
- * same cgroup is made in memory/, pids/, cpu/, cpuset/ and blkio/. Ours is
+ * same cgroup is made in memory/, pids/, cpu/, cpuset/ and blkio/. Their
+ * files differ in name and at times in value: this file writes through a
+ * table of both (cgroup-files.c), and reads the same on either. Ours is
  * under-the-hood/<hostname>-<16 hex digits>, a name the supervisor drew at
  * random and handed down (CHAIN_SUPERVISOR). The host's /sys/fs/cgroup is
  * out of reach since step5: the first step opened it and handed it down,
@@ -30,7 +32,8 @@
  * user: without a user namespace the container's root *is* the host's
  * root for those. Once the cgroup is joined, rlimits.c sets them, Docker's
  * way, and lower where Docker's would let the container use up the host
- * root's count.
+ * root's count. The guarantees (guarantees.c: CPU shares, reserved
+ * memory, a cpuset) and the disk I/O limits (io.c) come between.
  *
  * The container cannot remove its own cgroup: the supervisor does, once
  * PID 1 has been reaped (common/supervise.c). Run without step2 before it
@@ -47,13 +50,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "cgroup-files.h"
 #include "guarantees.h"
 #include "io.h"
 #include "rlimits.h"
-
-#define V1_CONTROLLERS (sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers))
 
 /* Run without a supervisor (no step2 before this step): become one. */
 static void
@@ -66,82 +67,10 @@ become_own_supervisor(const struct options *options)
 	narrate("fork()");
 	pid_t child = fork();
 	if (child == -1)
-		die_errno("fork");
+		die_call();
 	if (child > 0)
 		supervise(child, options); /* removes the cgroup when the child ends */
 	die_with_supervisor(&signals);
-}
-
-/* On v2 the hierarchy is the root itself; on v1 it is the controller's mount. */
-void
-cgroup_path(char *path, size_t size, const struct container_cgroup *cgroup,
-	    const char *controller, const char *name, const char *file)
-{
-	snprintf(path, size, "%s%s" CGROUP_PARENT "%s%s%s%s",
-		 cgroup->layout == CGROUP_V1 ? controller : "", cgroup->layout == CGROUP_V1 ? "/" : "",
-		 name ? "/" : "", name ? name : "", file ? "/" : "", file ? file : "");
-}
-
-/* A cgroup file's list of names, as " cpu io memory ", so that strstr
- * finds " cpu " but not the cpu in " cpuset ". -1 when it does not exist. */
-static int
-read_list_at(int root_fd, const char *path, char *list, size_t size)
-{
-	int fd = openat(root_fd, path, O_RDONLY | O_CLOEXEC);
-
-	if (fd == -1 && errno == ENOENT)
-		return -1;
-	ssize_t length = fd == -1 ? -1 : read(fd, list + 1, size - 2);
-	if (length == -1)
-		die_errno("read(\"/sys/fs/cgroup/%s\")", path);
-	close(fd); /* read-only: nothing to lose */
-	list[0] = ' ';
-	list[length + 1] = '\0';
-	for (char *newline = strchr(list, '\n'); newline != NULL; newline = strchr(newline, '\n'))
-		*newline = ' ';
-	return 0;
-}
-
-/* v2 only: a controller's files appear in a cgroup when its parent lists it
- * in cgroup.subtree_control ("Enabling and Disabling" in cgroup-v2.rst).
- * Only the missing ones are written: a cgroup other than the root that holds
- * processes cannot enable controllers for its children (EBUSY), but may
- * have them enabled already. Returns -1 when the directory has gone. */
-static int
-enable_controllers(int root_fd, const char *directory)
-{
-	char controllers[256], subtree[256], available[256], enabled[256], word[16], change[16];
-	const char *slash = *directory != '\0' ? "/" : "";
-
-	snprintf(controllers, sizeof(controllers), "%s%scgroup.controllers", directory, slash);
-	snprintf(subtree, sizeof(subtree), "%s%scgroup.subtree_control", directory, slash);
-	if (read_list_at(root_fd, controllers, available, sizeof(available)) == -1 ||
-	    read_list_at(root_fd, subtree, enabled, sizeof(enabled)) == -1)
-		return -1;
-	for (size_t i = 0; i < V1_CONTROLLERS; i++) {
-		const char *controller = cgroup_v1_controllers[i];
-		if (strcmp(controller, "blkio") == 0)
-			controller = "io";
-		snprintf(word, sizeof(word), " %s ", controller);
-		if (strstr(enabled, word) != NULL)
-			continue;
-		if (strstr(available, word) == NULL) /* as on hybrid hosts, bound to v1 */
-			die("/sys/fs/cgroup/%s: no \"%s\": this cgroup v2 tree has no %s controller",
-			    controllers, controller, controller);
-		snprintf(change, sizeof(change), "+%s", controller);
-		narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", subtree, change);
-		if (write_file_at(root_fd, subtree, change) == 0)
-			continue;
-		if (errno == ENOENT)
-			return -1;
-		warn_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", subtree, change);
-		if (errno == EBUSY)
-			hint("processes in /sys/fs/cgroup/%s itself keep it from enabling controllers "
-			     "for its children (cgroup-v2.rst, \"No Internal Process Constraint\")",
-			     directory);
-		exit(EXIT_SETUP_FAILED);
-	}
-	return 0;
 }
 
 /* mkdir, where a directory that exists already will do; -1 with ENOENT
@@ -153,61 +82,62 @@ make_directory(int root_fd, const char *path)
 	if (mkdirat(root_fd, path, 0755) == 0 || errno == EEXIST)
 		return 0;
 	if (errno != ENOENT)
-		die_errno("mkdir(\"/sys/fs/cgroup/%s\")", path);
+		die_call();
 	return -1;
 }
 
 /* under-the-hood, then ours in it. The supervisor of the last container in
  * under-the-hood removes it when that container ends (common/cgroup.c); if it
  * does so before ours is made in it, we get ENOENT: make it again. Our own
- * name is random: no other container's cgroup has it. */
+ * name is random: no other container's cgroup has it. Each version has its
+ * own step before a cgroup can be used (prepare_parent, prepare_cgroup):
+ * v2 enables the controllers from the parent, v1 fills an empty cpuset. */
 static void
-create_in_hierarchy(const struct container_cgroup *cgroup, const char *controller)
+create_in_hierarchy(const struct container_cgroup *cgroup, const char *hierarchy)
 {
+	const struct cgroup_files *files = cgroup->files;
 	char parent[256], path[256];
 
-	cgroup_path(parent, sizeof(parent), cgroup, controller, NULL, NULL);
-	cgroup_path(path, sizeof(path), cgroup, controller, cgroup->name, NULL);
+	cgroup_path(parent, sizeof(parent), cgroup, hierarchy, NULL, NULL);
+	cgroup_path(path, sizeof(path), cgroup, hierarchy, cgroup->name, NULL);
 	for (int attempt = 0; attempt < 10; attempt++) {
 		if (make_directory(cgroup->root_fd, parent) == -1)
-			die_errno("mkdir(\"/sys/fs/cgroup/%s\")", parent); /* no such hierarchy */
-		if (cgroup->layout == CGROUP_V2 && enable_controllers(cgroup->root_fd, parent) == -1)
+			die_call(); /* no such hierarchy */
+		if (files->prepare_parent(cgroup->root_fd, hierarchy, parent) == -1)
 			continue;
-		if (cgroup->layout == CGROUP_V1 && strcmp(controller, "cpuset") == 0 &&
-		    fill_empty_cpuset_v1(cgroup->root_fd, parent) == -1)
-			continue;
-		if (make_directory(cgroup->root_fd, path) == 0)
+		if (make_directory(cgroup->root_fd, path) == 0 &&
+		    files->prepare_cgroup(cgroup->root_fd, hierarchy, path) == 0)
 			return;
 	}
-	die_errno("mkdir(\"/sys/fs/cgroup/%s\")", path);
+	die_call(); /* the last call, ten times ENOENT */
 }
 
 static void
 create_cgroup(const struct container_cgroup *cgroup)
 {
-	if (cgroup->layout == CGROUP_V2) {
-		if (enable_controllers(cgroup->root_fd, "") == -1)
-			die_errno("read(\"/sys/fs/cgroup/cgroup.subtree_control\")");
-		create_in_hierarchy(cgroup, NULL);
-		return;
-	}
-	for (size_t i = 0; i < V1_CONTROLLERS; i++)
-		create_in_hierarchy(cgroup, cgroup_v1_controllers[i]);
+	for (size_t i = 0; i < cgroup->files->hierarchy_count; i++)
+		create_in_hierarchy(cgroup, cgroup->files->hierarchies[i]);
 }
 
-int
-write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
-		  const char *file, const char *value, bool optional)
+/* The limit covers memory and swap together, as Docker's does with
+ * --memory-swap equal to --memory (without it, Docker allows as much swap
+ * again): a limit on memory alone lets the container page out to swap and
+ * go on growing. v2 counts swap on its own (limit 0: none), v1 memory and
+ * swap together (limit: the same as memory's). Kernels without swap
+ * accounting have no swap file to write (CONFIG_MEMCG_SWAP off, or
+ * swapaccount=0). */
+static void
+limit_memory(const struct container_cgroup *cgroup, const struct options *options)
 {
-	char path[256];
+	const struct cgroup_files *files = cgroup->files;
+	char bytes[24];
 
-	cgroup_path(path, sizeof(path), cgroup, controller, cgroup->name, file);
-	narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
-	if (write_file_at(cgroup->root_fd, path, value) == 0)
-		return 0;
-	if (optional && errno == ENOENT)
-		return -1;
-	die_errno("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
+	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory);
+	write_cgroup_file(cgroup, "memory", files->memory_max, bytes, false);
+	if (write_cgroup_file(cgroup, "memory", files->swap_max,
+			      files->swap_max_counts_memory ? bytes : "0", true) == -1)
+		narrate("%s: not there, this kernel does not account swap per cgroup: skipped",
+			files->swap_max);
 }
 
 /* v1 leaves socket buffers out of memory.limit_in_bytes: a container with
@@ -220,56 +150,40 @@ write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
  * further, and each socket's own memory is charged to --memory, which
  * bounds how many (TUTORIAL.md, "What the talk's container still leaks").
  * Netlink buffers are charged to no counter. v2 charges socket buffers to
- * memory.max itself ("sock" in memory.stat): nothing to write there. */
+ * memory.max itself ("sock" in memory.stat): it has no such file. */
 static void
-limit_socket_memory_v1(const struct container_cgroup *cgroup, const char *bytes)
+limit_socket_memory(const struct container_cgroup *cgroup, const struct options *options)
 {
-	const char *file = "memory.kmem.tcp.limit_in_bytes";
+	const char *file = cgroup->files->socket_memory_max;
+	char bytes[24];
 
+	if (file == NULL)
+		return;
+	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory);
 	if (write_cgroup_file(cgroup, "memory", file, bytes, true) == -1)
 		narrate("%s: not there, this kernel has no socket limit for v1: skipped", file);
 }
 
-/* The limit covers memory and swap together, as Docker's does with
- * --memory-swap equal to --memory (without it, Docker allows as much swap
- * again): a limit on memory alone lets the container page out to swap and
- * go on growing. Kernels without swap accounting have
- * no swap file to write (CONFIG_MEMCG_SWAP off, or swapaccount=0). */
-static void
-limit_memory(const struct container_cgroup *cgroup, const struct options *options)
-{
-	char bytes[24];
-	bool v2 = cgroup->layout == CGROUP_V2;
-	const char *swap_file = v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
-
-	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory);
-	write_cgroup_file(cgroup, "memory", v2 ? "memory.max" : "memory.limit_in_bytes", bytes, false);
-	/* v2 counts swap on its own (0: none); v1 counts memory+swap (= the limit). */
-	if (write_cgroup_file(cgroup, "memory", swap_file, v2 ? "0" : bytes, true) == -1)
-		narrate("%s: not there, this kernel does not account swap per cgroup: skipped", swap_file);
-	if (!v2)
-		limit_socket_memory_v1(cgroup, bytes);
-}
-
 /* CFS bandwidth control: the cgroup's processes together may run QUOTA
  * microseconds of CPU time in every PERIOD, across all CPUs; 1.5 CPUs is
- * 150000 per 100000 (Documentation/scheduler/sched-bwc.rst). */
+ * 150000 per 100000 (Documentation/scheduler/sched-bwc.rst). v2 writes both
+ * in cpu.max, v1 each in a file of its own, the period first. */
 static void
 limit_cpu(const struct container_cgroup *cgroup, const struct options *options)
 {
-	char quota[48];
+	const struct cgroup_files *files = cgroup->files;
+	const unsigned period = 100000; /* microseconds, the kernel's default */
+	char value[48];
 
 	if (options->cpus_milli == 0)
 		return; /* no --cpus: as much CPU as the host gives */
-	unsigned microseconds = options->cpus_milli * 100; /* of a 100000 period */
-	if (cgroup->layout == CGROUP_V2) {
-		snprintf(quota, sizeof(quota), "%u 100000", microseconds);
-		write_cgroup_file(cgroup, "cpu", "cpu.max", quota, false);
-		return;
+	unsigned quota = options->cpus_milli * (period / 1000);
+	if (files->cpu_period != NULL) {
+		snprintf(value, sizeof(value), "%u", period);
+		write_cgroup_file(cgroup, "cpu", files->cpu_period, value, false);
 	}
-	snprintf(quota, sizeof(quota), "%u", microseconds);
-	write_cgroup_file(cgroup, "cpu", "cpu.cfs_period_us", "100000", false);
-	write_cgroup_file(cgroup, "cpu", "cpu.cfs_quota_us", quota, false);
+	files->format_cpu_max(value, sizeof(value), quota, period);
+	write_cgroup_file(cgroup, "cpu", files->cpu_max, value, false);
 }
 
 /* fork() and clone() fail with EAGAIN once the cgroup holds this many
@@ -285,25 +199,14 @@ limit_pids(const struct container_cgroup *cgroup, const struct options *options)
 
 /* "0" is the writing process itself. Whatever it forks from now on starts
  * in the cgroup: COMMAND and all its children. Memory charged before the
- * move stays charged where it was.
- *
- * v1: the tasks file, not cgroup.procs. cgroup.procs moves a whole thread
- * group, so the kernel first holds every fork and exit on the host with a
- * global lock whose write side waits for an RCU grace period (7 ms here,
- * bench/RESULTS.md; not with the favordynmods mount option, which is the
- * host's to choose). tasks moves one thread; when that thread is the writer
- * itself the kernel skips the lock, and this process has only the one
- * thread. v2 moves single threads only within a threaded subtree
- * (cgroup.threads), so on v2 the join waits. */
+ * move stays charged where it was. On v1, once in each hierarchy, and by
+ * the tasks file, which spares the host a global lock (cgroup-files.c). */
 static void
 join_cgroup(const struct container_cgroup *cgroup)
 {
-	if (cgroup->layout == CGROUP_V2) {
-		write_cgroup_file(cgroup, NULL, "cgroup.procs", "0", false);
-		return;
-	}
-	for (size_t i = 0; i < V1_CONTROLLERS; i++)
-		write_cgroup_file(cgroup, cgroup_v1_controllers[i], "tasks", "0", false);
+	for (size_t i = 0; i < cgroup->files->hierarchy_count; i++)
+		write_cgroup_file(cgroup, cgroup->files->hierarchies[i], cgroup->files->procs, "0",
+				  false);
 }
 
 /* A descriptor to the host's cgroupfs would let COMMAND raise its own
@@ -315,7 +218,7 @@ close_cgroup_directory(int root_fd)
 {
 	narrate("close(%d) (/sys/fs/cgroup)", root_fd);
 	if (close(root_fd) == -1)
-		die_errno("close(%d)", root_fd);
+		die_call();
 	if (unsetenv("CHAIN_CGROUP_FD") == -1)
 		die_errno("unsetenv(CHAIN_CGROUP_FD)");
 }
@@ -332,12 +235,13 @@ main(int argc, char **argv)
 		die("no /sys/fs/cgroup handed over by the first step");
 	if (handed_container_name() == NULL)
 		become_own_supervisor(&options);
-	cgroup.layout = cgroup_layout(cgroup.root_fd);
+	cgroup.files = cgroup_files_of(cgroup_layout(cgroup.root_fd));
 	cgroup.name = handed_container_name();
 
 	create_cgroup(&cgroup);
 	fault_point("step7-created");
 	limit_memory(&cgroup, &options);
+	limit_socket_memory(&cgroup, &options);
 	limit_cpu(&cgroup, &options);
 	limit_pids(&cgroup, &options);
 	guarantee_cpu_share(&cgroup, &options);
