@@ -33,7 +33,8 @@
  * root for those. Once the cgroup is joined, rlimits.c sets them, Docker's
  * way, and lower where Docker's would let the container use up the host
  * root's count. The guarantees (guarantees.c: CPU shares, reserved
- * memory, a cpuset) and the disk I/O limits (io.c) come between.
+ * memory, a cpuset) and the disk I/O limits (io.c) are written with the
+ * limits, before the join.
  *
  * The container cannot remove its own cgroup: the supervisor does, once
  * PID 1 has been reaped (common/supervise.c). Run without step2 before it
@@ -42,11 +43,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
