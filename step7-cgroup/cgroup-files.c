@@ -231,7 +231,7 @@ io_weight_v2(char *value, size_t size, unsigned weight)
 static const char *const one_tree[] = { NULL };
 
 /* v2 moves single threads only in a threaded subtree: cgroup.procs, and the join waits. */
-static const struct cgroup_files v2 = {
+static const struct cgroup_files v2_files = {
 	.layout = CGROUP_V2,
 	.hierarchies = one_tree,
 	.hierarchy_count = 1,
@@ -263,7 +263,7 @@ static const struct cgroup_files v2 = {
  * option, which is the host's to choose). tasks moves one thread; when that
  * thread is the writer itself the kernel skips the lock, and this process
  * has only the one thread. */
-static const struct cgroup_files v1 = {
+static const struct cgroup_files v1_files = {
 	.layout = CGROUP_V1,
 	.hierarchies = cgroup_v1_controllers,
 	.hierarchy_count = sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers),
@@ -296,5 +296,5 @@ static const struct cgroup_files v1 = {
 const struct cgroup_files *
 cgroup_files_of(enum cgroup_layout layout)
 {
-	return layout == CGROUP_V2 ? &v2 : &v1;
+	return layout == CGROUP_V2 ? &v2_files : &v1_files;
 }
