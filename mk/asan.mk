@@ -53,7 +53,7 @@ endef
 # the static steps (all but step3) dynamic. clang links the sanitizer runtimes into each binary,
 # so the skeleton only gains libm, libgcc_s, libseccomp (gcc would add
 # libasan, libubsan and libstdc++: 13 MB more in every container's tmpfs).
-# The test skeleton (mk/test-helpers.mk, when there) gets the same
+# The test skeleton (mk/test-skel.mk, when there) gets the same
 # libraries in $(ASAN_DIR)/test-skel, passed to the tests as TEST_SKEL.
 asan: skelfs
 	CFLAGS='$(ASAN_CFLAGS)' $(MAKE) --no-print-directory CC=$(ASAN_CC) BUILD=$(ASAN_DIR)/obj \
