@@ -7,8 +7,8 @@ SYSCALL_PROBE := $(TEST_SKEL)/usr/local/bin/syscall-probe
 ESCAPE_PROBE := $(TEST_SKEL)/usr/local/bin/escape-probe
 
 .PHONY: test-skel
+## testing: build/test-skel/: the skeleton plus the probes of tests/probes/
 test-skel: $(SYSCALL_PROBE) $(ESCAPE_PROBE)
-test: test-skel
 
 # Copied again whenever make-skelfs.sh has repopulated skelfs/.
 $(TEST_SKEL)/.copied: skelfs/.populated
