@@ -1,4 +1,4 @@
-# The test skeleton: a copy of skelfs/ with the test programs in
+# test-skel.mk: the test skeleton: a copy of skelfs/ with the test programs in
 # /usr/local/bin, for the tests that run them inside the container
 # (--skel "$PROJECT/build/test-skel", whatever BUILD is). The programs are
 # static: the skeleton has only the libraries of its own tools.
@@ -7,8 +7,8 @@ SYSCALL_PROBE := $(TEST_SKEL)/usr/local/bin/syscall-probe
 ESCAPE_PROBE := $(TEST_SKEL)/usr/local/bin/escape-probe
 
 .PHONY: test-skel
+## testing: build/test-skel/: the skeleton plus the probes of tests/probes/
 test-skel: $(SYSCALL_PROBE) $(ESCAPE_PROBE)
-test: test-skel
 
 # Copied again whenever make-skelfs.sh has repopulated skelfs/.
 $(TEST_SKEL)/.copied: skelfs/.populated
@@ -17,10 +17,10 @@ $(TEST_SKEL)/.copied: skelfs/.populated
 	cp -a skelfs $(TEST_SKEL)
 	@touch $@
 
-$(SYSCALL_PROBE): tests/helpers/syscalls.c $(TEST_SKEL)/.copied
+$(SYSCALL_PROBE): tests/probes/syscalls.c $(TEST_SKEL)/.copied
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/helpers/syscalls.c
+	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/probes/syscalls.c
 
-$(ESCAPE_PROBE): tests/helpers/escape.c $(TEST_SKEL)/.copied
+$(ESCAPE_PROBE): tests/probes/escape.c $(TEST_SKEL)/.copied
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/helpers/escape.c
+	$(CC) $(CFLAGS) -Wall -Wextra -Werror -static -o $@ tests/probes/escape.c
