@@ -54,8 +54,10 @@ $(BUILD)/%.o: %.c $(COMMON_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS)) -c -o $@ $<
 
-# The list step8 compiles in (made by tools/seccomp-allowlist.py, committed).
-$(BUILD)/step8-seccomp/step8-seccomp.o: step8-seccomp/allowed-calls.h
+# The list step8 compiles in (made by tools/seccomp-allowlist.py, committed),
+# and the header of its rules on arguments.
+$(BUILD)/step8-seccomp/step8-seccomp.o: step8-seccomp/allowed-calls.h step8-seccomp/argument-masks.h
+$(BUILD)/step8-seccomp/argument-masks.o: step8-seccomp/argument-masks.h
 
 $(BIN)/step1: $(BUILD)/step1-uts/step1-uts.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
@@ -72,7 +74,8 @@ $(BIN)/step6: $(BUILD)/step6-caps/step6-caps.o $(COMMON_OBJECTS)
 $(BIN)/step7: $(BUILD)/step7-cgroup/step7-cgroup.o $(BUILD)/step7-cgroup/rlimits.o \
 		   $(BUILD)/step7-cgroup/guarantees.o $(BUILD)/step7-cgroup/io.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(COMMON_OBJECTS)
+$(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(BUILD)/step8-seccomp/argument-masks.o \
+		   $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lseccomp -lcap
 
 # The skeleton: committed fixed files, plus the host's tools and their
