@@ -18,7 +18,8 @@ run_failing() {
 	shift 3
 	run --separate-stderr "$FAIL_CALL" "$call" "$error" "$STEPS/step$step" -v "$@"
 	echo "# fail-call $call $error step$step -v $* -> status $status"
-	echo "$stderr" | sed 's/^/# stderr: /'
+	local line
+	while IFS= read -r line; do echo "# stderr: $line"; done <<<"$stderr"
 }
 
 # assert_error_repeats_narration STEP CALL REASON: stderr has one error line
