@@ -152,7 +152,9 @@ capability_name(cap_value_t capability, char *name, size_t size)
 }
 
 /* Dropping from the bounding set needs CAP_SETPCAP, so it goes first,
- * while this process still has every capability. */
+ * while this process still has every capability. Here and for the ambient
+ * set, prctl(2) itself (libcap's cap_drop_bound() and cap_reset_ambient()
+ * make the same call): what -v shows is then the kernel's interface. */
 static void
 drop_from_bounding_set(uint64_t keep)
 {
@@ -191,8 +193,9 @@ set_permitted_and_effective(uint64_t keep)
 		    cap_set_flag(capabilities, CAP_EFFECTIVE, 1, &capability, CAP_SET) == -1)
 			die_errno("cap_set_flag");
 	}
-	/* libcap's text form of the sets: "=" (none) or "cap_chown,...,cap_kill=ep",
-	 * inheritable empty. cap_set_proc() hands them to capset(2). */
+	/* capset(2) takes the three sets as bit masks in a versioned struct,
+	 * which libcap fills in; its text form ("cap_chown,...=ep": no "i",
+	 * inheritable empty) is what -v and an error show. */
 	char *text = cap_to_text(capabilities, NULL);
 	if (text == NULL)
 		die_errno("cap_to_text");
