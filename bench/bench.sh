@@ -220,7 +220,7 @@ python3 bench/linger.py ./step1 10 >"$RESULTS/linger"
 # The time to join the cgroup: writes to tasks (v1) or cgroup.procs (v2);
 # -y names the file.
 # A pause first, so that no recent writer of ours has left the kernel's
-# lock for moving tasks in its fast state (report.py explains).
+# lock for moving tasks in its fast state (ANALYSIS.md explains).
 for i in $(seq 1 15); do
 	sleep 0.2
 	strace -f --seccomp-bpf -T -y -e trace=write -o "$RESULTS/trace-cgroup.$i" \

@@ -261,7 +261,8 @@ def target(text, mine, theirs, factor):
     low = a["min"] / b["min"]
     text += (f": {a['median']:.2f} ms vs {b['median']:.2f} ms = {ratio:.3g}× "
              f"(minimums {a['min']:.2f} vs {b['min']:.2f} ms = {low:.3g}×"
-             f"{', which would hold' if low <= factor < ratio else ''}{', which would miss' if ratio <= factor < low else ''})")
+             f"{', which would hold' if low <= factor < ratio else ''}{', which would miss' if ratio <= factor < low else ''}"
+             f"; the budget is {factor * b['median']:.2f} ms)")
     targets.append((text, ratio <= factor))
 
 
@@ -396,27 +397,9 @@ md.append(f"hyperfine `--shell=none`, {runs} runs per command in {R['full']['rou
 md.append("## Results\n")
 md += table_lines(markdown=True)
 md.append("")
-md.append("Notes on the rows:\n")
-md.append("- `./step1 --until N` stops the chain after step N and runs `/bin/true` there; "
-          "`/bin/true (no container)` is the cost of the command itself under hyperfine.")
-md.append("- `floor` is bench/floor.c: one `clone()` with UTS, PID, mount, IPC and network namespaces, "
-          "`/` made private, `/proc` mounted, exec, `waitpid`. No veth, no root filesystem.")
-md.append("- The talk's scripts are bench/talk/step1 … step5 (see bench/talk/README.md for what was "
-          "changed to make them run unattended); they copy the same skelfs/ with `rsync -a`.")
-if "crun" in R:
-    md.append("- crun and runc run an OCI bundle made by bench/oci.sh: `crun spec` / `runc spec`, "
-              "edited to `/bin/true`, no terminal, writable root, hostname mycontainer, namespaces "
-              "pid, network, ipc, uts, mount. Their root is a copy of skelfs/ that they **bind-mount**: "
-              "they copy nothing, so compare them with `./step1 --overlay` as well as with the default copy. "
-              "State under `--root` in a temporary directory; `run` deletes the container when it exits.")
+md.append("What each row runs: [README.md](README.md#the-rows).")
 if os.path.exists(os.path.join(results_dir, "crun-wrapped")):
-    md.append("- **crun ran inside a wrapper**: on this hybrid host crun 1.8 refuses to start "
-              "(`cgroups in hybrid mode not supported, drop all controllers from cgroupv2`) because the "
-              "cgroup2 tree at /sys/fs/cgroup/unified has a controller. The row is "
-              "`unshare -m sh -c 'umount /sys/fs/cgroup/unified && exec crun …'`: a private mount namespace "
-              "without the cgroup2 mount. The wrapper's own cost is the row `crun's wrapper alone`.")
-md.append("- skelfs+10M and skelfs+100M are copies of skelfs/ (16 MB) with a 10 MB or 100 MB file of "
-          "random data added (bench/.work/, gitignored, cached).")
+    md.append("crun ran inside its wrapper (this host's cgroup2 tree has controllers; README.md says why).")
 md.append("")
 
 md.append("## Targets\n")
@@ -466,7 +449,8 @@ if tmpfs:
                   f"{used} kB used of {size} kB.")
     md.append("")
 
-# Derived figures for the analysis; each only when its rows were measured.
+# Figures derived from the rows, for ANALYSIS.md: each only when its rows
+# were measured. The why is there, written by hand; only numbers here.
 def diff(a, b):
     return None if median_of(a) is None or median_of(b) is None else median_of(a) - median_of(b)
 
@@ -476,12 +460,12 @@ def kernel_config(option):
     try:
         for line in gzip.open("/proc/config.gz", "rt"):
             if line.startswith(option + "="):
-                return line.strip()
+                return line.strip().split("=", 1)[1]
             if line.startswith(f"# {option} is not set"):
-                return f"{option} not set"
+                return "not set"
     except OSError:
         pass
-    return f"{option} unknown"
+    return None
 
 
 probe = {}
@@ -489,154 +473,59 @@ for line in read_lines("probe"):
     parts = line.split()
     if len(parts) == 2:
         probe[parts[0]] = float(parts[1])
+linger = [float(x) for x in read_lines("linger") if x.strip()]
+
+derived = []  # (what, how it is computed, value)
+
+
+def derive(what, how, value, unit="ms", digits=2):
+    if value is not None:
+        derived.append((what, how, f"{value:.{digits}f} {unit}"))
+
 
 copy_cost = diff("until5", "until5-overlay")
-veth_cost = diff("until3", "until3-none")
-glibc_start = diff("true-static", "true-nolibc")
-loader_cost = diff("true", "true-static")
-overlay_full = median_of("full-overlay")
-overlay_none = median_of("full-overlay-none")
-md.append("## Where the milliseconds go, and why targets are missed\n")
-md.append("Measured on this run (medians; see the tables above). The `probe` figures are from "
-          "bench/probe.c, run once by bench.sh.\n")
+derive("step5's copy of the skeleton", "`--until 5` − `--until 5 --overlay`", copy_cost)
 if copy_cost is not None:
-    copied = tmpfs.get("copy", (0, 0))[1]
-    text = (f"- **Copying the skeleton (step5)**: `--until 5` minus `--until 5 --overlay` = "
-            f"**{copy_cost:.2f} ms** for {copied / 1024:.1f} MiB in ~80 files "
-            f"({100 * copy_cost / full:.0f} % of the full chain), freeing the pages at exit included. ")
-    if "fresh_pages_ms" in probe:
-        text += (f"The bytes have to land in memory the container has never used, and on this machine (a VM) "
-                 f"that is what costs: writing 16 MiB into fresh 4 KiB pages takes "
-                 f"**{probe['fresh_pages_ms']:.2f} ms**, writing the same 16 MiB again "
-                 f"{probe['warm_pages_ms']:.2f} ms (probe). ")
-    text += ("step5 mounts the root with `huge=within_size`, so that tmpfs fills large folios instead of "
-             "4 KiB pages, and moves the data with `splice` through a 1 MiB pipe, so that each write is "
-             "large enough for large folios: together ≈11 → ≈4 ms for the copy itself and ≈2.7 → ≈0.5 ms "
-             "for freeing it (a loop around step5's copy, measured while preparing this benchmark). "
-             "What is left is one `memcpy` of every byte into newly allocated pages; a smaller skeleton "
-             "cuts it in proportion (the tools in tools/make-skelfs.sh are the ones TUTORIAL.md uses; "
-             "`ps` alone brings libsystemd, libgcrypt, libzstd and liblz4).")
-    md.append(text)
-if glibc_start is not None:
-    text = (f"- **Nine program starts**: each step is a program of its own, and so is `/bin/true`. "
-            f"A static `true` costs {median_of('true-static'):.2f} ms, the same without any libc "
-            f"{median_of('true-nolibc'):.2f} ms: glibc's start-up is **{glibc_start:.2f} ms** per program "
-            "here. ")
-    if "cpuid_us" in probe:
-        text += (f"One CPUID instruction takes {probe['cpuid_us']:.2f} µs (probe: in a VM it traps to the "
-                 "hypervisor), and glibc runs dozens of them before `main` to learn the CPU's features "
-                 "and caches (`init_cpu_features`, `handle_amd`: the top user-space symbols in `perf` "
-                 "while preparing this benchmark); "
-                 f"{glibc_start:.2f} ms is {glibc_start * 1000 / probe['cpuid_us']:.0f} CPUIDs' worth. ")
-    if loader_cost is not None:
-        text += (f"Dynamic linking adds {loader_cost:.2f} ms more (`/bin/true` against the static one), "
-                 "so every step but step3 is linked statically (Debian ships no static libmnl). ")
-    starts = 7 * median_of("true-static") + 2 * median_of("true")
-    text += (f"Seven static and two dynamic starts come to ≈**{starts:.2f} ms** before any namespace "
-             "is made; the floor starts two programs.")
-    md.append(text)
-if veth_cost is not None:
-    md.append(f"- **The veth pair (step3)**: `--until 3` minus `--until 3 --net none` = **{veth_cost:.2f} ms** "
-              "(RTM_NEWLINK of the pair, both ends up by name, RTM_GETLINK of each end, the first of which "
-              "also waits until the host end is running, two addresses, a route: nine netlink round trips "
-              "with acks, counting loopback). Batching the messages could save part of this row and no more. The "
-              f"namespace itself is cheap: the floor creates one and runs in {median_of('floor') or 0:.2f} ms.")
-filter_cost = diff("full", "full-unconfined")
-if filter_cost is not None:
-    md.append(f"- **The system call filter (step8)**: the full chain minus `--seccomp unconfined` = "
-              f"**{filter_cost:.2f} ms**: libseccomp turning Docker's allow list (some 300 calls, the "
-              "numbers above it up to 511, the rules on clone, ioctl, personality and socket) into a "
-              "BPF program of about 590 instructions, a binary search on the call's number, and the "
-              "kernel checking it and working out, call by call, which ones it allows whatever the "
-              "arguments (those then skip the filter). step8's own start is in the prefix table.")
-linger = [float(x) for x in read_lines("linger") if x.strip()]
-if linger:
-    md.append(f"- **Network namespace teardown** is not in the start time: the kernel frees the namespace, and "
-              f"with it the host end of the veth pair, from a work queue after the last process exits. "
-              f"Measured by bench/linger.py: the host end disappears {statistics.median(linger):.1f} ms "
-              f"(median of {len(linger)}; {min(linger):.1f} … {max(linger):.1f}) after the container's exit. "
-              "Until then its name is taken (the next start takes the next pair) and the cleanup competes "
-              "for the CPU with whatever runs next.")
-step7_cost = diff("until7", "until6")
-if join_samples or "procs_move_ms" in probe:
-    text = "- **Joining the cgroup (step7)**: "
-    if join_samples:
-        text += (f"step7's writes that move it into its cgroup, traced in {len(join_samples)} starts 0.2 s "
-                 f"apart, took {statistics.median(join_samples):.3f} ms (median, all hierarchies together; "
-                 f"{min(join_samples):.3f} … {max(join_samples):.3f}). ")
-    if "procs_move_ms" in probe:
-        text += (f"Moving a process through `cgroup.procs` takes **{probe['procs_move_ms']:.2f} ms** "
-                 "(probe, median of 9, 0.2 s apart)")
-        if "tasks_move_ms" in probe:
-            text += f", through the v1 `tasks` file with \"0\" {probe['tasks_move_ms']:.3f} ms"
-        text += (". `cgroup.procs` moves a whole thread group, so the kernel first takes "
-                 "`cgroup_threadgroup_rwsem` for writing, a per-CPU rwsem whose writer waits for an RCU "
-                 "grace period (`rcu_sync_enter()` → `synchronize_rcu()`). Writing \"0\" to `tasks` moves "
-                 "only the writing thread, and for the writer itself the kernel skips that lock; step7 is "
-                 "single-threaded, so on v1 and hybrid hosts it joins that way. cgroup v2 allows a "
-                 "per-thread move only inside one domain (`cgroup.threads`), so on v2 hosts step7 writes "
-                 "`cgroup.procs` and waits as the probe's `cgroup.procs` figure does (the same kernel "
-                 "function; v2 itself is not measured on a hybrid host); crun and runc wait too. ")
-    text += (f"`--until 7` minus `--until 6`: {'?' if step7_cost is None else f'{step7_cost:.2f}'} ms. "
-             f"Kernel configuration: {kernel_config('CONFIG_CGROUP_FAVOR_DYNMODS')}, "
-             f"{kernel_config('CONFIG_HZ')}.")
-    md.append(text)
+    derive("… its share of the full chain", "copy ÷ full chain", 100 * copy_cost / full, "%", 0)
+if "copy" in tmpfs:
+    derive("… bytes copied", "root tmpfs used, `./step1 df -k /`", tmpfs["copy"][1] / 1024, "MiB", 1)
+derive("the veth pair (step3)", "`--until 3` − `--until 3 --net none`", diff("until3", "until3-none"))
+derive("the system call filter (step8)", "full chain − `--seccomp unconfined`", diff("full", "full-unconfined"))
+derive("joining the cgroup and its limits (step7)", "`--until 7` − `--until 6`", diff("until7", "until6"))
+derive("glibc's start-up, per program", "static `true` − `true` without libc", diff("true-static", "true-nolibc"))
+derive("the dynamic loader, per program", "`/bin/true` − static `true`", diff("true", "true-static"))
+if "true-static" in R and "true" in R:
+    derive("nine program starts (7 static, 2 dynamic)", "7 × static `true` + 2 × `/bin/true`",
+           7 * median_of("true-static") + 2 * median_of("true"))
 if "talk-rsync" in R and "talk" in R:
-    md.append(f"- **The talk's scripts** spend {median_of('talk-rsync'):.2f} ms of their "
-              f"{median_of('talk'):.2f} ms in `rsync -a` (row `talk's copy alone`: a mount namespace, a tmpfs "
-              "and rsync's three processes); the rest is some twenty processes (bash ×5, unshare ×4, ip ×6, "
-              "nsenter ×2, hostname, mount ×2, mkdir, pivot_root, mktemp), about a millisecond each.")
-if overlay_full is not None:
-    md.append(f"- **Without the copy** (`--overlay`) the full chain takes {overlay_full:.2f} ms"
-              + (f", and {overlay_none:.2f} ms also without the veth pair (`--net none`)" if overlay_none else "")
-              + (f"; that is {overlay_full / median_of('talk'):.3g}× the talk's scripts" if "talk" in R else "")
-              + (f", {overlay_full / median_of('crun'):.2f}× crun" if "crun" in R else "")
-              + (f" and {overlay_full / median_of('floor'):.2f}× the floor" if "floor" in R else "") + ".")
-budget = []
-if "floor" in R:
-    budget.append(f"≤ 2.5× the floor means finishing in {2.5 * median_of('floor'):.2f} ms")
-if "crun" in R:
-    budget.append(f"≤ 0.5× crun in {0.5 * median_of('crun'):.2f} ms")
-if "talk" in R:
-    budget.append(f"≤ 0.12× the talk in {0.12 * median_of('talk'):.2f} ms")
-if budget and glibc_start is not None and copy_cost is not None:
-    md.append(f"- **What the targets ask**: {'; '.join(budget)}. The program starts alone take "
-              f"≈{starts:.2f} ms and the copy {copy_cost:.2f} ms; with `--overlay` the chain takes "
-              f"{overlay_full or float('nan'):.2f} ms. The floor's and crun's budgets are below what nine "
-              "glibc programs cost to start on this machine plus a veth pair; they would need fewer "
-              "programs (the lesson is one per layer) or a libc that does not probe the CPU at start "
-              "(the steps use glibc-built libcap, libseccomp and libmnl from Debian). The talk's budget "
-              "is met only while the copy stays near its floor.")
+    derive("the talk's scripts: rsync's share", "`talk's copy alone` ÷ `talk's scripts`",
+           100 * median_of("talk-rsync") / median_of("talk"), "%", 0)
+derive("the relay, 64 MiB", "`--until 2` − `--until 1`, 64 MiB out", diff("relay-pipes", "relay-direct"))
+if join_samples:
+    derive(f"step7's writes into its cgroup (strace -T, {len(join_samples)} starts)", "median",
+           statistics.median(join_samples), "ms", 3)
+if linger:
+    derive(f"host end of the veth pair gone after exit (bench/linger.py, {len(linger)} runs)",
+           f"median ({min(linger):.1f} … {max(linger):.1f})", statistics.median(linger), "ms", 1)
+for key, what, unit, digits in (
+        ("fresh_pages_ms", "16 MiB written into fresh pages", "ms", 2),
+        ("warm_pages_ms", "the same 16 MiB written again", "ms", 2),
+        ("cpuid_us", "one CPUID instruction", "µs", 2),
+        ("procs_move_ms", "a move into a cgroup through `cgroup.procs`", "ms", 2),
+        ("tasks_move_ms", "a move through v1 `tasks`, writing \"0\"", "ms", 3)):
+    if key in probe:
+        derive(what, "bench/probe.c", probe[key], unit, digits)
+for option in ("CONFIG_CGROUP_FAVOR_DYNMODS", "CONFIG_HZ"):
+    value = kernel_config(option)
+    if value is not None:
+        derived.append((f"`{option}`", "/proc/config.gz", value))
+
+md.append("## Derived figures\n")
+md.append("Differences of the medians above and this machine's figures from bench/probe.c, "
+          "which [ANALYSIS.md](ANALYSIS.md) (written by hand) uses to explain where the time goes.\n")
+md.append("| figure | from | value |\n|---|---|--:|")
+md += [f"| {what} | {how} | {value} |" for what, how, value in derived]
 md.append("")
-md.append("## What was changed for speed, and what was left\n")
-md.append("Changed (each measured before and after while preparing this benchmark):\n")
-md.append("1. **step7 joins through `tasks` on v1** (above): the grace period is gone from hybrid and v1 "
-          "hosts.")
-md.append("2. **step5's tmpfs takes large folios** (`huge=within_size`; a kernel without transparent huge "
-          "pages refuses the option and gets the plain tmpfs).")
-md.append("3. **step5 copies with `splice` through a 1 MiB pipe** where `copy_file_range` refuses to "
-          "cross filesystems (always, from the host's disk into a new tmpfs), instead of `sendfile`, whose "
-          "pipe holds 64 KiB: fewer rounds, larger folios (copy loop ≈4.6 → ≈3.9 ms).")
-md.append("4. **Steps 1, 2, 4 and 5 are linked statically**, like 6–8: no dynamic loader at each start.")
-md.append("5. **step3 brings devices up by name** (no RTM_GETLINK before each), which pays for its new "
-          "wait until the host end is running (a correctness fix: a container's first packet waited a "
-          "second for an ARP retry in about one start of three).\n")
-md.append("Tried and not kept, because they gained too little for the code they add (copy loop of step5, "
-          "16 MB, medians):\n")
-md.append("- two threads copying the files' data while the walk goes on: ≈0.2–0.3 ms less; the kernel's "
-          "page allocation, not the CPU, is the limit here;")
-md.append("- `mmap` of the source and `write`, or `read`/`write` through a 2 MiB buffer: slower;")
-md.append("- `ftruncate` to the final size first, so that tmpfs may take 2 MiB folios: no gain.\n")
-md.append("Left, on purpose:\n")
-md.append("- **The copy stays the default** (the talk's root is a copy); `--overlay` is the fast root and "
-          "meets the skeleton-size target.")
-md.append("- **cgroup v2 hosts still wait one grace period in step7.** `clone3(CLONE_INTO_CGROUP)` would "
-          "start PID 1 inside the cgroup with no move at all, but the only fork is step2's, five layers "
-          "before the cgroup exists; moving the cgroup there would put step7's layer into step2.")
-md.append("- **The netlink round trips of step3**: the `--until 3 --net none` row bounds what batching "
-          "could gain.")
-md.append("- **The network namespace's teardown** runs after exit in a kernel work queue and is not part "
-          "of the start time.\n")
 md.append("## Left on the host\n")
 if leftovers:
     md.append("After the run, the host differed from before (containers started by other work at the "

@@ -53,8 +53,9 @@ endef
 # the static steps (all but step3) dynamic. clang links the sanitizer runtimes into each binary,
 # so the skeleton only gains libm, libgcc_s, libseccomp (gcc would add
 # libasan, libubsan and libstdc++: 13 MB more in every container's tmpfs).
-# The test skeleton (mk/test-helpers.mk, when there) gets the same
+# The test skeleton (mk/test-skel.mk, when there) gets the same
 # libraries in $(ASAN_DIR)/test-skel, passed to the tests as TEST_SKEL.
+## testing: the steps with ASan and UBSan in build-asan/, and their skeletons
 asan: skelfs
 	CFLAGS='$(ASAN_CFLAGS)' $(MAKE) --no-print-directory CC=$(ASAN_CC) BUILD=$(ASAN_DIR)/obj \
 		BIN=$(ASAN_DIR) STATIC= $(ASAN_STEPS)
@@ -63,6 +64,7 @@ asan: skelfs
 	$(if $(TEST_SKEL),$(call asan_skeleton,$(TEST_SKEL),$(ASAN_DIR)/test-skel))
 	@echo "asan: steps in $(ASAN_DIR)/, skeletons $$(du -sh $(ASAN_DIR)/*skel* | tr '\t\n' '  ')"
 
+## testing sudo: the bats suite against the sanitized steps of make asan
 test-asan: deps asan
 	STEPS=$(CURDIR)/$(ASAN_DIR) SKEL=$(CURDIR)/$(ASAN_DIR)/skelfs \
 		$(if $(TEST_SKEL),TEST_SKEL=$(CURDIR)/$(ASAN_DIR)/test-skel) \

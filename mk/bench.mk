@@ -15,6 +15,7 @@ BENCH_WARMUP ?= 5
 BENCH_ROUNDS ?= 3
 
 .PHONY: bench deps-bench bench-clean
+## benchmarking sudo: install hyperfine, crun, runc, rsync, strace
 deps-bench:
 	@bash tools/install-packages.sh $(DEB_BENCH)
 
@@ -34,9 +35,11 @@ $(BENCH_WORK)/true-nolibc: bench/true-nolibc.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -static -nostdlib -o $@ $<
 
+## benchmarking sudo: time the chain and others into bench/RESULTS.md, layers.svg
 bench: deps-bench all $(BENCH_WORK)/floor $(BENCH_WORK)/probe $(BENCH_NOLIBC)
 	BENCH_RUNS=$(BENCH_RUNS) BENCH_WARMUP=$(BENCH_WARMUP) BENCH_ROUNDS=$(BENCH_ROUNDS) \
 		bash bench/bench.sh
 
+## cleaning: remove bench/.work (cached skeletons, bundles, raw results)
 bench-clean:
 	rm -rf $(BENCH_WORK)

@@ -27,6 +27,7 @@ FUZZ_LIBRARY := $(FUZZ_DIR)/obj/common/options.o $(FUZZ_DIR)/obj/common/chain.o 
 FUZZ_OBJECTS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/obj/fuzz/fuzz_%.o) $(FUZZ_LIBRARY)
 
 .PHONY: fuzz fuzz-build $(FUZZ_TARGETS:%=fuzz-%)
+## checking: build the libFuzzer targets into build/fuzz/
 fuzz-build: $(FUZZ_OBJECTS) $(FUZZ_BINARIES)
 
 $(FUZZ_DIR)/obj/%.o: %.c $(COMMON_HEADERS) fuzz/fuzz.h
@@ -38,6 +39,7 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz/fuzz_%.o $(FUZZ_LIBRARY)
 
 # libFuzzer's progress goes to a log; a failure shows its end (the report
 # and the saved input), a success its last line.
+## checking: run one fuzz target, e.g. make fuzz-options FUZZ_SECONDS=600
 $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_%
 	@mkdir -p $(FUZZ_DIR)/corpus/$*
 	@echo "fuzz: $* for $(FUZZ_SECONDS)s"
@@ -48,5 +50,6 @@ $(FUZZ_TARGETS:%=fuzz-%): fuzz-%: $(FUZZ_DIR)/fuzz_%
 	@grep -E '^Done [0-9]+ runs' $(FUZZ_DIR)/$*.log | sed 's/^/fuzz: $*: /'
 
 # One after another: the machine may be running containers too.
+## checking: run every fuzz target for FUZZ_SECONDS (default 20) each
 fuzz: fuzz-build
 	@for target in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory fuzz-$$target || exit 1; done

@@ -31,7 +31,7 @@ unshare_pid_namespace(void)
 {
 	narrate("unshare(CLONE_NEWPID)");
 	if (unshare(CLONE_NEWPID) == -1)
-		die_errno("unshare(CLONE_NEWPID)");
+		die_call();
 }
 
 /* Like unshare --mount-proc: a private mount namespace, then a new proc. */
@@ -40,15 +40,15 @@ mount_own_proc(void)
 {
 	narrate("unshare(CLONE_NEWNS)");
 	if (unshare(CLONE_NEWNS) == -1)
-		die_errno("unshare(CLONE_NEWNS)");
+		die_call();
 	/* Without this, the proc mount would propagate to the host's
 	 * mount namespace when / is shared (as systemd makes it). */
 	narrate("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-		die_errno("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+		die_call();
 	narrate("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
-		die_errno("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC)");
+		die_call();
 }
 
 int
@@ -65,7 +65,7 @@ main(int argc, char **argv)
 	narrate("fork()");
 	pid_t child = fork();
 	if (child == -1)
-		die_errno("fork");
+		die_call();
 	if (child > 0)
 		supervise(child, &options);
 

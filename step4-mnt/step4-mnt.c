@@ -21,7 +21,7 @@ unshare_mount_namespace(void)
 {
 	narrate("unshare(CLONE_NEWNS)");
 	if (unshare(CLONE_NEWNS) == -1)
-		die_errno("unshare(CLONE_NEWNS)");
+		die_call();
 }
 
 static void
@@ -29,7 +29,7 @@ make_mounts_private(void)
 {
 	narrate("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-		die_errno("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+		die_call();
 }
 
 int

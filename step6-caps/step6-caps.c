@@ -22,9 +22,11 @@
  * CAP_SYS_ADMIN.
  */
 #define _GNU_SOURCE
-#include <stdint.h>
-#include <stdlib.h>
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -64,11 +66,11 @@ mask_path(const char *path)
 	if (S_ISDIR(status.st_mode)) {
 		narrate("mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_RDONLY, \"size=0\")", path);
 		if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") == -1)
-			die_errno("mount(\"tmpfs\", \"%s\", \"tmpfs\", MS_RDONLY)", path);
+			die_call();
 	} else {
 		narrate("mount(\"/dev/null\", \"%s\", NULL, MS_BIND, NULL)", path);
 		if (mount("/dev/null", path, NULL, MS_BIND, NULL) == -1)
-			die_errno("mount(\"/dev/null\", \"%s\", NULL, MS_BIND)", path);
+			die_call();
 	}
 }
 
@@ -76,7 +78,6 @@ mask_path(const char *path)
 static void
 make_read_only(const char *path)
 {
-	const unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct stat status;
 
 	if (stat(path, &status) == -1) {
@@ -86,11 +87,12 @@ make_read_only(const char *path)
 	}
 	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC, NULL)", path, path);
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) == -1)
-		die_errno("mount(\"%s\", \"%s\", NULL, MS_BIND|MS_REC)", path, path);
+		die_call();
 	narrate("mount(NULL, \"%s\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, "
 		"NULL)", path);
-	if (mount(NULL, path, NULL, flags, NULL) == -1)
-		die_errno("mount(NULL, \"%s\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY)", path);
+	if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) == -1)
+		die_call();
 }
 
 /* Only in the container's own mount namespace: run on its own on the host,
@@ -134,19 +136,37 @@ capabilities_to_keep(const struct options *options)
 	return keep & known;
 }
 
+/* The kernel's name of a capability, CAP_SYS_ADMIN, from libcap's
+ * cap_sys_admin (or the number, for one newer than libcap). */
+static void
+capability_name(cap_value_t capability, char *name, size_t size)
+{
+	char *lower = cap_to_name(capability);
+
+	if (lower == NULL)
+		die_errno("cap_to_name(%d)", capability);
+	snprintf(name, size, "%s", lower);
+	for (char *c = name; *c != '\0'; c++)
+		*c = (char)toupper((unsigned char)*c);
+	cap_free(lower);
+}
+
 /* Dropping from the bounding set needs CAP_SETPCAP, so it goes first,
- * while this process still has every capability. */
+ * while this process still has every capability. Here and for the ambient
+ * set, prctl(2) itself (libcap's cap_drop_bound() and cap_reset_ambient()
+ * make the same call): what -v shows is then the kernel's interface. */
 static void
 drop_from_bounding_set(uint64_t keep)
 {
+	char name[32];
+
 	for (cap_value_t capability = 0; capability < (cap_value_t)cap_max_bits(); capability++) {
 		if (keep & (UINT64_C(1) << capability))
 			continue;
-		char *name = cap_to_name(capability);
+		capability_name(capability, name, sizeof(name));
 		narrate("prctl(PR_CAPBSET_DROP, %s)", name);
-		if (cap_drop_bound(capability) == -1)
-			die_errno("prctl(PR_CAPBSET_DROP, %s)", name);
-		cap_free(name);
+		if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) == -1)
+			die_call();
 	}
 }
 
@@ -155,8 +175,8 @@ static void
 clear_ambient_set(void)
 {
 	narrate("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
-	if (cap_reset_ambient() == -1)
-		die_errno("prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1)
+		die_call();
 }
 
 static void
@@ -173,10 +193,15 @@ set_permitted_and_effective(uint64_t keep)
 		    cap_set_flag(capabilities, CAP_EFFECTIVE, 1, &capability, CAP_SET) == -1)
 			die_errno("cap_set_flag");
 	}
+	/* capset(2) takes the three sets as bit masks in a versioned struct,
+	 * which libcap fills in; its text form ("cap_chown,...=ep": no "i",
+	 * inheritable empty) is what -v and an error show. */
 	char *text = cap_to_text(capabilities, NULL);
-	narrate("capset(\"%s\") (inheritable empty)", text);
+	if (text == NULL)
+		die_errno("cap_to_text");
+	narrate("cap_set_proc(\"%s\")", text);
 	if (cap_set_proc(capabilities) == -1)
-		die_errno("capset(\"%s\")", text);
+		die_call();
 	cap_free(text);
 	cap_free(capabilities);
 }
@@ -186,7 +211,7 @@ set_no_new_privs(void)
 {
 	narrate("prctl(PR_SET_NO_NEW_PRIVS, 1)");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		die_errno("prctl(PR_SET_NO_NEW_PRIVS, 1)");
+		die_call();
 }
 
 int

@@ -13,7 +13,7 @@
  * architecture: chown32, _llseek, ...) are here too; step8 skips them.
  * clone, clone3, personality and socket have conditions or an errno of
  * their own in the profile, and ioctl gets one in step8 (not TIOCSTI):
- * step8-seccomp.c writes those rules.
+ * step8-seccomp.c and argument-masks.c write those rules.
  */
 static const char *const docker_allowed_calls[] = {
 	"_llseek", "_newselect", "accept", "accept4", "access", "adjtimex", "alarm", "arch_prctl",

@@ -15,10 +15,12 @@
  * written: io_uring_setup (5.1), the landlock calls (5.13), listmount (6.8).
  * An allow list refuses them until someone has looked.
  *
- * This file shows how each rule is made; the rules with conditions on
- * arguments are written here, with their reasons. The filter goes last,
- * right before COMMAND: the steps before need the calls it refuses, and
- * once loaded it is inherited through fork and exec and can never be
+ * This file builds the filter: the allow list, what is refused beyond it,
+ * clone without namespace flags; then loads it and hands over. The rules
+ * that allow personality, ioctl and socket for some values of an argument
+ * only are a puzzle of their own, in argument-masks.c. The filter goes
+ * last, right before COMMAND: the steps before need the calls it refuses,
+ * and once loaded it is inherited through fork and exec and can never be
  * removed.
  */
 #define _GNU_SOURCE
@@ -28,13 +30,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/personality.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 
 #include "../common/chain.h"
 #include "allowed-calls.h"
+#include "argument-masks.h"
 
 /* In Docker's list, refused here all the same, as this step did before it
  * had an allow list: adjtimex and clock_adjtime only read the clock
@@ -52,6 +52,15 @@ static const char *const refused_beyond_docker[] = { "adjtimex", "clock_adjtime"
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
 	 CLONE_NEWCGROUP)
 
+/* libseccomp returns -errno and leaves errno alone (seccomp_init(3)):
+ * report the narrated call with that errno. */
+__attribute__((noreturn)) static void
+die_seccomp_call(int rc)
+{
+	errno = -rc;
+	die_call();
+}
+
 /* The rules use this architecture's numbers (x86_64). A process can also
  * enter the kernel as i386 (int $0x80) or x32 (__X32_SYSCALL_BIT,
  * 0x40000000, in the number), where numbers mean other calls: mount is 165
@@ -67,34 +76,48 @@ new_filter(void)
 	scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int rc;
 
-	if (filter == NULL)
-		die("seccomp_init(SCMP_ACT_ERRNO(EPERM)): out of memory");
-	narrate("seccomp_attr_set(SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM))");
+	if (filter == NULL) {
+		errno = ENOMEM; /* the action is valid: only an allocation can fail */
+		die_call();
+	}
+	narrate("seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM))");
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
 	if (rc < 0)
-		die("seccomp_attr_set(SCMP_FLTATR_ACT_BADARCH): %s", strerror(-rc));
+		die_seccomp_call(rc);
 	/* Without it, seccomp_load() reports every kernel error as ECANCELED. */
+	narrate("seccomp_attr_set(filter, SCMP_FLTATR_API_SYSRAWRC, 1)");
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if (rc < 0)
-		die("seccomp_attr_set(SCMP_FLTATR_API_SYSRAWRC): %s", strerror(-rc));
+		die_seccomp_call(rc);
 	/* Some 400 numbers: a binary search finds one in 9 comparisons, where
 	 * the default, one after the other, takes up to 400. */
+	narrate("seccomp_attr_set(filter, SCMP_FLTATR_CTL_OPTIMIZE, 2)");
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc < 0)
-		die("seccomp_attr_set(SCMP_FLTATR_CTL_OPTIMIZE, 2): %s", strerror(-rc));
+		die_seccomp_call(rc);
 	return filter;
 }
 
+/* One rule: ACTION for system call NUMBER (NAME, for the message), when
+ * CONDITION holds (NULL: always). The rules build the program in memory,
+ * and are not narrated one by one (-v says what each group adds): a
+ * failure names the rule. */
 static void
-add_rule(scmp_filter_ctx filter, uint32_t action, int number, const char *name, unsigned count,
-	 const struct scmp_arg_cmp *conditions)
+add_rule(scmp_filter_ctx filter, uint32_t action, int number, const char *name,
+	 const struct scmp_arg_cmp *condition)
 {
-	int rc = seccomp_rule_add_array(filter, action, number, count, conditions);
+	int rc = seccomp_rule_add_array(filter, action, number, condition != NULL, condition);
+	char text[80] = "";
 
-	if (rc < 0)
-		die("seccomp_rule_add(%s, %s): %s",
-		    action == SCMP_ACT_ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO", name,
-		    strerror(-rc));
+	if (rc >= 0)
+		return;
+	if (condition != NULL)
+		snprintf(text, sizeof(text), ", SCMP_A%u(SCMP_CMP_MASKED_EQ, %#llx, %#llx)",
+			 condition->arg, (unsigned long long)condition->datum_a,
+			 (unsigned long long)condition->datum_b);
+	die("seccomp_rule_add(filter, %s, %d (%s), %d%s): %s",
+	    action == SCMP_ACT_ALLOW ? "SCMP_ACT_ALLOW" : "SCMP_ACT_ERRNO(ENOSYS)", number, name,
+	    condition != NULL, text, strerror(-rc));
 }
 
 static bool
@@ -129,7 +152,7 @@ allow_listed_calls(scmp_filter_ctx filter)
 		} else if (number < 0) {
 			elsewhere++;
 		} else {
-			add_rule(filter, SCMP_ACT_ALLOW, number, name, 0, NULL);
+			add_rule(filter, SCMP_ACT_ALLOW, number, name, NULL);
 			allowed++;
 			highest = number > highest ? number : highest;
 		}
@@ -154,7 +177,7 @@ refuse_newer_calls(scmp_filter_ctx filter, int highest)
 		FUTURE_CALLS_END - 1);
 	for (int number = highest + 1; number < FUTURE_CALLS_END; number++) {
 		snprintf(name, sizeof(name), "%d", number);
-		add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), number, name, 0, NULL);
+		add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), number, name, NULL);
 	}
 }
 
@@ -171,78 +194,10 @@ allow_clone_without_namespaces(scmp_filter_ctx filter)
 	struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, NAMESPACE_FLAGS, 0);
 
 	narrate("allow clone if flags & 0x%x (the CLONE_NEW* flags) == 0", NAMESPACE_FLAGS);
-	add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("clone"), "clone", 1,
-		 &condition);
+	add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("clone"), "clone", &condition);
 	narrate("refuse clone3 with ENOSYS");
 	add_rule(filter, SCMP_ACT_ERRNO(ENOSYS), seccomp_syscall_resolve_name("clone3"), "clone3",
-		 0, NULL);
-}
-
-/* personality(2) with Docker's five values only: 0 (PER_LINUX), 8
- * (PER_LINUX32), 0x20000 (UNAME26), 0x20008, and 0xffffffff, which only
- * asks. Other flags weaken the next exec: ADDR_NO_RANDOMIZE turns off
- * address randomisation, READ_IMPLIES_EXEC makes data executable,
- * MMAP_PAGE_ZERO maps page 0 (CVE-2009-1895). The kernel reads an unsigned
- * int: the masks compare the 32 bits it reads. */
-static void
-allow_docker_personalities(scmp_filter_ctx filter)
-{
-	const uint32_t values[] = { PER_LINUX, PER_LINUX32, UNAME26, UNAME26 | PER_LINUX32,
-				    0xffffffff };
-
-	narrate("allow personality 0x0, 0x8, 0x20000, 0x20008 and 0xffffffff");
-	for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
-		struct scmp_arg_cmp condition = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffU, values[i]);
-		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("personality"),
-			 "personality", 1, &condition);
-	}
-}
-
-/* ioctl(2), except TIOCSTI, which pushes characters into a terminal's
- * input queue: the caller's terminal would read them as typed once the
- * container has exited (bubblewrap's CVE-2017-5226). No capability guards
- * it. libseccomp 2.5 drops conditional rules beside an unconditional one,
- * and takes one comparison per argument in a rule, so "request != TIOCSTI"
- * is written as: some bit of the request differs from TIOCSTI's, one rule
- * per bit. Only the low 32 bits, which the kernel reads: a comparison of
- * all 64 would let TIOCSTI with a high bit set through (Flatpak's
- * CVE-2019-10063). */
-static void
-allow_ioctl_but_tiocsti(scmp_filter_ctx filter)
-{
-	narrate("allow ioctl unless request is TIOCSTI (32 rules)");
-	for (unsigned bit = 0; bit < 32; bit++) {
-		uint32_t mask = 1U << bit;
-		struct scmp_arg_cmp condition = SCMP_A1(SCMP_CMP_MASKED_EQ, mask, ~TIOCSTI & mask);
-		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("ioctl"), "ioctl", 1,
-			 &condition);
-	}
-}
-
-/* socket(2) for every family but AF_ALG (38), the kernel's crypto, refused
- * by Docker since 2026, and AF_VSOCK (40): vsock is not namespaced, a
- * container shares the host's ports and reaches the hypervisor. Docker
- * writes "family < 38, == 39, > 40", but the kernel reads an int and the
- * filter all 64 bits: 0x100000028 is greater than 40, and AF_VSOCK to the
- * kernel. Here each block of families is a mask that also wants the high
- * bits clear: 0-31, 32-35, 36-37, 39, 41, 42-43, 44-47, 48-63 (AF_MAX is
- * 46: the kernel refuses the rest itself). */
-static void
-allow_socket_but_vsock(scmp_filter_ctx filter)
-{
-	static const struct {
-		uint64_t first, size;
-	} blocks[] = { { 0, 32 }, { 32, 4 }, { 36, 2 }, { 39, 1 },
-		       { 41, 1 }, { 42, 2 }, { 44, 4 }, { 48, 16 } };
-
-	narrate("allow socket for families 0 to 63 but AF_ALG (%d) and AF_VSOCK (%d)", AF_ALG,
-		AF_VSOCK);
-	for (size_t i = 0; i < sizeof(blocks) / sizeof(*blocks); i++) {
-		struct scmp_arg_cmp condition =
-			SCMP_A0(SCMP_CMP_MASKED_EQ, ~(blocks[i].size - 1), blocks[i].first);
-		add_rule(filter, SCMP_ACT_ALLOW, seccomp_syscall_resolve_name("socket"), "socket",
-			 1, &condition);
-	}
+		 NULL);
 }
 
 /* Without CAP_SYS_ADMIN, a filter needs no_new_privs (seccomp(2)): else a
@@ -261,16 +216,18 @@ ensure_no_new_privs(void)
 		return;
 	narrate("prctl(PR_SET_NO_NEW_PRIVS, 1)");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		die_errno("prctl(PR_SET_NO_NEW_PRIVS, 1)");
+		die_call();
 }
 
+/* seccomp_load() turns the rules into BPF and hands the program to the
+ * kernel: seccomp(SECCOMP_SET_MODE_FILTER, 0, &program). */
 static void
 load_filter(scmp_filter_ctx filter)
 {
-	narrate("seccomp(SECCOMP_SET_MODE_FILTER, 0, <the filter>)");
+	narrate("seccomp_load(filter)");
 	int rc = seccomp_load(filter);
 	if (rc < 0)
-		die("seccomp(SECCOMP_SET_MODE_FILTER): %s", strerror(-rc));
+		die_seccomp_call(rc);
 	seccomp_release(filter);
 }
 
@@ -288,6 +245,7 @@ main(int argc, char **argv)
 	int highest = allow_listed_calls(filter);
 	refuse_newer_calls(filter, highest);
 	allow_clone_without_namespaces(filter);
+	/* argument-masks.c */
 	allow_docker_personalities(filter);
 	allow_ioctl_but_tiocsti(filter);
 	allow_socket_but_vsock(filter);

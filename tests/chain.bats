@@ -162,8 +162,8 @@ link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }
 # --- signals --------------------------------------------------------------------
 
 @test "chain: SIGTERM to the supervisor reaches PID 1's TERM handler, status 3" {
-	start_container sh -c "trap 'exit 3' TERM; while :; do sleep 0.1; done; : $MARK"
-	wait_until 10 container_runs
+	start_container sh -c "trap 'exit 3' TERM; echo ready; while :; do sleep 0.1; done; : $MARK"
+	wait_until 10 grep -qx ready "$BG_OUT" # its trap is set
 	assert_equal "$(cat "/proc/$BG_PID/comm")" step2-pid
 	kill -TERM "$BG_PID"
 	wait_for_exit "$BG_PID" 5

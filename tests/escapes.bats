@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # escapes: the classic container escapes, each tried harmlessly by
-# escape-probe (tests/helpers/escape.c) inside the container, from the test
+# escape-probe (tests/probes/escape.c) inside the container, from the test
 # skeleton (make test-skel).
 #
 # Each escape is tried twice: in the talk's container (--until 5: root with

@@ -15,6 +15,8 @@ in_terminal() {
 	local script=$1 screen=$BATS_TEST_TMPDIR/terminal
 	shift
 	: >"$screen"
+	# The input side reads the screen while script(1) writes it, on purpose.
+	# shellcheck disable=SC2094
 	SHELL=/bin/bash script -qec "$script" /dev/null >"$screen" 2>&1 < <(
 		exec 3>&-
 		while [ $# -gt 0 ]; do

@@ -116,16 +116,16 @@ container_gone() { ! container_runs; }
 }
 
 @test "step2-pid: SIGTERM to the supervisor reaches PID 1's handler, status 3 [--until 2]" {
-	start_container --until 2 sh -c "trap 'exit 3' TERM; while :; do sleep 0.1; done; : $MARK"
-	wait_until 10 container_runs
+	start_container --until 2 sh -c "trap 'exit 3' TERM; echo ready; while :; do sleep 0.1; done; : $MARK"
+	wait_until 10 grep -qx ready "$BG_OUT" # its trap is set
 	kill -TERM "$BG_PID"
 	wait_for_exit "$BG_PID" 5
 	assert_equal "$status" 3
 }
 
 @test "step2-pid: SIGHUP to the supervisor reaches PID 1's handler, status 4 [--until 2]" {
-	start_container --until 2 sh -c "trap 'exit 4' HUP; while :; do sleep 0.1; done; : $MARK"
-	wait_until 10 container_runs
+	start_container --until 2 sh -c "trap 'exit 4' HUP; echo ready; while :; do sleep 0.1; done; : $MARK"
+	wait_until 10 grep -qx ready "$BG_OUT" # its trap is set
 	kill -HUP "$BG_PID"
 	wait_for_exit "$BG_PID" 5
 	assert_equal "$status" 4
@@ -135,10 +135,10 @@ container_gone() { ! container_runs; }
 # env --default-signal=INT gives the chain the disposition a terminal would.
 @test "step2-pid: SIGINT sent with kill(2) to the supervisor reaches PID 1's handler, status 5 [--until 2]" {
 	local n=${#BACKGROUND_PIDS[@]}
-	env --default-signal=INT "$STEPS/step1" --until 2 sh -c "trap 'exit 5' INT; while :; do sleep 0.1; done; : $MARK" \
+	env --default-signal=INT "$STEPS/step1" --until 2 sh -c "trap 'exit 5' INT; echo ready; while :; do sleep 0.1; done; : $MARK" \
 		</dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- &
 	BACKGROUND_PIDS+=("$!")
-	wait_until 10 container_runs
+	wait_until 10 grep -qx ready "$BATS_TEST_TMPDIR/out" # its trap is set
 	kill -INT "${BACKGROUND_PIDS[$n]}"
 	wait_for_exit "${BACKGROUND_PIDS[$n]}" 5
 	assert_equal "$status" 5

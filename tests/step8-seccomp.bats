@@ -2,7 +2,7 @@
 # step8-seccomp: Docker's allow list of system calls, loaded last before
 # COMMAND: EPERM for every call not on it, ENOSYS for calls newer than it.
 #
-# Most tests run syscall-probe (tests/helpers/syscalls.c) inside the
+# Most tests run syscall-probe (tests/probes/syscalls.c) inside the
 # container, from the test skeleton (make test-skel). Its arguments make
 # the kernel answer something other than EPERM when no filter is loaded, so
 # an EPERM proves the filter, not a missing capability; the calls whose

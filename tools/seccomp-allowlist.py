@@ -8,10 +8,11 @@ container that holds the capabilities step6 keeps (read from
 step6-caps/step6-caps.c, so that the two cannot disagree).
 
 The profile's rules with conditions on arguments (clone, personality,
-socket) and its clone3 -> ENOSYS are not data: step8-seccomp.c writes them,
-with the reasons, and ioctl's too, which the profile allows whole and step8
-allows but TIOCSTI (libseccomp drops conditional rules beside an
-unconditional one for the same call, so ioctl must not be in the list). A
+socket) and its clone3 -> ENOSYS are not data: step8 writes them, with the
+reasons (clone's in step8-seccomp.c, the others in argument-masks.c), and
+ioctl's too, which the profile allows whole and step8 allows but TIOCSTI
+(libseccomp drops conditional rules beside an unconditional one for the
+same call, so ioctl must not be in the list). A
 new rule with conditions in a newer profile stops this script, so that it
 is not lost without anyone noticing.
 
@@ -27,7 +28,7 @@ import textwrap
 from pathlib import Path
 
 ARCH = "amd64"  # Docker's name for x86_64; step8 refuses i386 and x32 whole
-# The rules step8-seccomp.c writes by hand.
+# The rules step8 writes by hand (step8-seccomp.c, argument-masks.c).
 WRITTEN_IN_STEP8 = {"clone", "clone3", "ioctl", "personality", "socket"}
 
 
@@ -73,7 +74,7 @@ def allowed_calls(profile, capabilities):
     unexpected = by_hand - WRITTEN_IN_STEP8
     if unexpected:
         sys.exit("seccomp-allowlist: rules with conditions or errors for "
-                 f"{', '.join(sorted(unexpected))}: write them in step8-seccomp.c")
+                 f"{', '.join(sorted(unexpected))}: write them in step8-seccomp/")
     return sorted(allowed - WRITTEN_IN_STEP8)
 
 
@@ -96,7 +97,7 @@ def header(calls, capabilities, source):
  * architecture: chown32, _llseek, ...) are here too; step8 skips them.
  * clone, clone3, personality and socket have conditions or an errno of
  * their own in the profile, and ioctl gets one in step8 (not TIOCSTI):
- * step8-seccomp.c writes those rules.
+ * step8-seccomp.c and argument-masks.c write those rules.
  */
 static const char *const docker_allowed_calls[] = {{
 {body}
