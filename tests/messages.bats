@@ -77,6 +77,18 @@ assert_error_repeats_narration() {
 	assert_error_repeats_narration step2-pid 'unshare(CLONE_NEWNS)' "Operation not permitted"
 }
 
+@test "step3-net: a failed unshare reports the narrated call [fail-call unshare:CLONE_NEWNET EPERM]" {
+	run_failing unshare:0x40000000 EPERM 3 --until 3 true
+	assert_error_repeats_narration step3-net 'unshare(CLONE_NEWNET)' "Operation not permitted"
+}
+
+@test "step3-net: a failed netlink socket reports the narrated call [fail-call socket:AF_NETLINK EACCES]" {
+	run_failing socket:16 EACCES 3 --until 3 true
+	assert_error_repeats_narration step3-net \
+		"socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) for the host's namespace" \
+		"Permission denied"
+}
+
 @test "step4-mnt: a failed unshare reports the narrated call [fail-call unshare:CLONE_NEWNS EPERM]" {
 	run_failing unshare:0x00020000 EPERM 4 --until 4 true
 	assert_error_repeats_narration step4-mnt 'unshare(CLONE_NEWNS)' "Operation not permitted"
@@ -86,6 +98,11 @@ assert_error_repeats_narration() {
 	run_failing pivot_root EINVAL 1 --until 5 true
 	assert_error_repeats_narration step5-rootfs 'pivot_root(".", ".")' "Invalid argument"
 	assert_equal "${stderr##*$'\n'}" "step5-rootfs: hint: is / a shared mount? step4 makes it private"
+}
+
+@test "step5-rootfs: a failed umount2 reports the narrated call, its flag by name [fail-call umount2 EINVAL]" {
+	run_failing umount2 EINVAL 1 --until 5 true
+	assert_error_repeats_narration step5-rootfs 'umount2(".", MNT_DETACH)' "Invalid argument"
 }
 
 @test "step6-caps: a failed bounding-set drop reports the narrated call [fail-call prctl:PR_CAPBSET_DROP EPERM]" {
@@ -104,6 +121,16 @@ assert_error_repeats_narration() {
 @test "step6-caps: a failed no_new_privs reports the narrated call [fail-call prctl:PR_SET_NO_NEW_PRIVS EPERM]" {
 	run_failing prctl:38 EPERM 6 --until 6 true
 	assert_error_repeats_narration step6-caps 'prctl(PR_SET_NO_NEW_PRIVS, 1)' "Operation not permitted"
+}
+
+# step7 alone, on the host: its first mkdirat is the cgroup's parent (the
+# supervisor's mkdir is another call). v1: in the memory hierarchy first.
+@test "step7-cgroup: a failed mkdir reports the narrated call [fail-call mkdirat EACCES]" {
+	local parent=memory/under-the-hood
+	[ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || parent=under-the-hood
+	run_failing mkdirat EACCES 7 true
+	assert_error_repeats_narration step7-cgroup "mkdir(\"/sys/fs/cgroup/$parent\", 0755)" \
+		"Permission denied"
 }
 
 @test "step8-seccomp: a failed no_new_privs reports the narrated call [fail-call prctl:PR_SET_NO_NEW_PRIVS EPERM]" {
