@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../common/chain.h"
+#include "../supervisor/supervisor.h"
 
 static void
 unshare_pid_namespace(void)

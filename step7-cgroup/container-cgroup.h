@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "../supervisor/supervisor.h"
 
 struct container_cgroup {
 	int root_fd; /* /sys/fs/cgroup, handed down by the first step */

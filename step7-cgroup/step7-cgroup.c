@@ -47,8 +47,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../common/cgroup.h"
 #include "../common/chain.h"
+#include "../supervisor/supervisor.h"
 #include "guarantees.h"
 #include "io.h"
 #include "rlimits.h"
