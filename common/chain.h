@@ -4,6 +4,7 @@
  * the same in all eight: reading the options, reporting errors in one
  * shape, narrating kernel calls with -v, and handing over to the next step
  * (or to COMMAND at the end of the chain). See DESIGN.md for the hand-over.
+ * The process that stays on the host, the supervisor, is in supervisor/.
  */
 #ifndef CHAIN_H
 #define CHAIN_H

@@ -87,7 +87,8 @@ block_supervisor_signals(sigset_t *previous)
 		if (signal(number, SIG_DFL) == SIG_ERR)
 			die_call();
 	}
-	narrate("sigprocmask(SIG_BLOCK, %s, &previous)", signal_names(&signals, names, sizeof(names)));
+	narrate("sigprocmask(SIG_BLOCK, %s, &previous)",
+		signal_names(&signals, names, sizeof(names)));
 	if (sigprocmask(SIG_BLOCK, &signals, previous) == -1)
 		die_call();
 	relay_prepare();
@@ -193,7 +194,8 @@ wait_for_container(pid_t child, unsigned stop_timeout)
 	int status;
 
 	/* Blocked since before the fork: they wait for us here. */
-	narrate("signalfd(-1, %s, SFD_CLOEXEC|SFD_NONBLOCK)", signal_names(&set, names, sizeof(names)));
+	narrate("signalfd(-1, %s, SFD_CLOEXEC|SFD_NONBLOCK)",
+		signal_names(&set, names, sizeof(names)));
 	int signals = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (signals == -1)
 		die_call();
