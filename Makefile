@@ -28,10 +28,17 @@ PKGS := libcap libseccomp libmnl
 DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev
 DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
 
-COMMON_SOURCES := common/chain.c common/options.c common/supervise.c common/cgroup.c \
-		  common/relay.c
-COMMON_HEADERS := common/chain.h common/cgroup.h common/relay.h
+# Every step: the options, errors and hand-over (common/), and the container's
+# end of the supervisor's terminal, which whichever step is last takes
+# (supervisor/console.c). step2 and step7 start the supervisor: they also
+# link the rest of supervisor/ (supervisor/README.md).
+COMMON_SOURCES := common/chain.c common/options.c supervisor/console.c
+SUPERVISOR_SOURCES := supervisor/supervise.c supervisor/lock.c supervisor/cgroup.c \
+		      supervisor/relay.c
+COMMON_HEADERS := common/chain.h supervisor/supervisor.h supervisor/cgroup.h \
+		  supervisor/lock.h supervisor/relay.h
 COMMON_OBJECTS := $(COMMON_SOURCES:%.c=$(BUILD)/%.o)
+SUPERVISOR_OBJECTS := $(SUPERVISOR_SOURCES:%.c=$(BUILD)/%.o)
 
 # What `make test` builds before it runs bats, in this one place (make
 # test-vm builds the same for the guest): the steps and the skeleton, the
@@ -61,7 +68,7 @@ $(BUILD)/step8-seccomp/argument-masks.o: step8-seccomp/argument-masks.h
 
 $(BIN)/step1: $(BUILD)/step1-uts/step1-uts.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step2: $(BUILD)/step2-pid/step2-pid.o $(COMMON_OBJECTS)
+$(BIN)/step2: $(BUILD)/step2-pid/step2-pid.o $(COMMON_OBJECTS) $(SUPERVISOR_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step3: $(BUILD)/step3-net/step3-net.o $(BUILD)/step3-net/netlink.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap -lmnl
@@ -74,7 +81,7 @@ $(BIN)/step6: $(BUILD)/step6-caps/step6-caps.o $(COMMON_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step7: $(BUILD)/step7-cgroup/step7-cgroup.o $(BUILD)/step7-cgroup/rlimits.o \
 		   $(BUILD)/step7-cgroup/guarantees.o $(BUILD)/step7-cgroup/io.o \
-		   $(BUILD)/step7-cgroup/cgroup-files.o $(COMMON_OBJECTS)
+		   $(BUILD)/step7-cgroup/cgroup-files.o $(COMMON_OBJECTS) $(SUPERVISOR_OBJECTS)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
 $(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(BUILD)/step8-seccomp/argument-masks.o \
 		   $(COMMON_OBJECTS)

@@ -134,7 +134,7 @@ add full-unconfined "./step1 --seccomp unconfined" ./step1 --seccomp unconfined 
 add until3-none "./step1 --until 3 --net none" ./step1 --until 3 --net none /bin/true
 add until5-overlay "./step1 --until 5 --overlay" ./step1 --until 5 --overlay /bin/true
 add full-overlay-none "./step1 --overlay --net none" ./step1 --overlay --net none /bin/true
-# The relay (common/relay.c): 64 MiB through the supervisor's pipes, against
+# The relay (supervisor/relay.c): 64 MiB through the supervisor's pipes, against
 # the same output written straight to the caller's stdout (--until 1 has no
 # supervisor). hyperfine's stdout is /dev/null.
 add relay-direct "64 MiB out, --until 1 (no relay)" ./step1 --until 1 head -c 64M /dev/zero

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -18,15 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../supervisor/supervisor.h"
 #include "chain.h"
-#include "relay.h"
 
 const char *step_name = "step";
 int step_number;
@@ -231,7 +228,7 @@ write_sysctl(const struct sysctl *sysctl)
 	if (write_file_at(AT_FDCWD, path, sysctl->value) == 0)
 		return;
 	int saved_errno = errno;
-	warn_errno("write(\"%s\", \"%s\")", path, sysctl->value);
+	warn_call();
 	if (saved_errno == ENOENT)
 		hint("--sysctl %s: no such parameter in this kernel's %s namespace", sysctl->key,
 		     sysctl->step == 1 ? "IPC" : "network");
@@ -270,85 +267,16 @@ handed_cgroup_fd(void)
 	return getenv_fd("CHAIN_CGROUP_FD");
 }
 
-const char *
-handed_container_name(void)
-{
-	return getenv("CHAIN_SUPERVISOR");
-}
-
-/* Random, not the supervisor's pid: the container reads its cgroup's name
- * in /proc/self/cgroup, and a pid is the host's to keep; it also says
- * nothing about a supervisor in another PID namespace, or one whose pid
- * has been reused. */
-static void
-name_container(char *name, size_t size, const char *hostname)
-{
-	uint64_t random;
-
-	narrate("getrandom(8, 0)");
-	if (getrandom(&random, sizeof(random), 0) != (ssize_t)sizeof(random))
-		die_errno("getrandom(8, 0)");
-	snprintf(name, size, "%s-%016" PRIx64, hostname, random);
-}
-
-/* The supervisor's lock: flock(2) on SUPERVISOR_LOCKS/<name>, held until it
- * exits. The kernel drops the lock when the last descriptor of it is
- * closed, however the process ended, SIGKILL included; a next start that
- * can take it knows the supervisor is gone, from any PID namespace.
- * O_CLOEXEC: the child shares the descriptor until it executes the next
- * step, and the container never holds it (nor could it keep a dead
- * supervisor's container looking alive). */
-static void
-hold_supervisor_lock(const char *name)
-{
-	char path[sizeof(SUPERVISOR_LOCKS) + 128];
-	struct stat status;
-
-	snprintf(path, sizeof(path), SUPERVISOR_LOCKS "/%s", name);
-	for (int attempt = 0; attempt < 10; attempt++) {
-		narrate("mkdir(\"" SUPERVISOR_LOCKS "\", 0700)");
-		if (mkdir(SUPERVISOR_LOCKS, 0700) == -1 && errno != EEXIST)
-			die_errno("mkdir(\"" SUPERVISOR_LOCKS "\")");
-		narrate("open(\"%s\", O_RDONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600)", path);
-		int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd == -1 && errno == ENOENT)
-			continue; /* the last supervisor removed the empty directory: again */
-		if (fd == -1)
-			die_errno("open(\"%s\")", path);
-		narrate("flock(%d, LOCK_EX)", fd);
-		if (flock(fd, LOCK_EX) == -1)
-			die_errno("flock(%d, LOCK_EX)", fd);
-		/* Between open and flock the lock was free: a start that took it
-		 * then saw a dead supervisor (one with no cgroup yet) and removed
-		 * the file, and our lock is on a file no one can find. */
-		if (fstat(fd, &status) == -1)
-			die_errno("fstat(%d)", fd);
-		if (status.st_nlink > 0)
-			return; /* the descriptor stays open: the lock with it */
-		close(fd); /* nothing written: nothing to lose */
-	}
-	die("open(\"%s\"): removed by other starts 10 times", path);
-}
-
-void
-hand_over_supervisor(const struct options *options)
-{
-	char name[128];
-
-	name_container(name, sizeof(name), options->hostname);
-	if (handed_cgroup_fd() != -1)
-		hold_supervisor_lock(name);
-	if (setenv("CHAIN_SUPERVISOR", name, 1) == -1)
-		die_errno("setenv(CHAIN_SUPERVISOR)");
-}
-
 /* Descriptors below are opened without O_CLOEXEC on purpose: they are
  * handed down through exec to the later steps. */
 static int
-open_handed_down(int dirfd, const char *path, int flags)
+open_handed_down(const char *path, int flags)
 {
 	narrate("open(\"%s\", O_PATH%s)", path, flags & O_DIRECTORY ? "|O_DIRECTORY" : "");
-	return openat(dirfd, path, O_PATH | flags);
+	int fd = open(path, O_PATH | flags);
+	if (fd == -1)
+		die_call();
+	return fd;
 }
 
 /* The directory this step's binary is in, where its siblings and skelfs/
@@ -358,10 +286,11 @@ static void
 binary_directory(char *directory, size_t size)
 {
 	char binary[PATH_MAX];
-	ssize_t length = readlink("/proc/self/exe", binary, sizeof(binary) - 1);
 
+	narrate("readlink(\"/proc/self/exe\", binary, %zu)", sizeof(binary) - 1);
+	ssize_t length = readlink("/proc/self/exe", binary, sizeof(binary) - 1);
 	if (length == -1)
-		die_errno("readlink(\"/proc/self/exe\")");
+		die_call();
 	binary[length] = '\0';
 	snprintf(directory, size, "%s", dirname(binary));
 }
@@ -407,16 +336,11 @@ open_chain(struct options *options)
 
 	for (int step = step_number + 1; step <= options->until; step++) {
 		snprintf(path, sizeof(path), "%s/step%d", directory, step);
-		int fd = open_handed_down(AT_FDCWD, path, 0);
-		if (fd == -1)
-			die_errno("open(\"%s\")", path);
-		next_step_fds[next_step_count++] = fd;
+		next_step_fds[next_step_count++] = open_handed_down(path, 0);
 	}
 	if (step_number <= 7 && options->until >= 7) {
 		char text[16];
-		int fd = open_handed_down(AT_FDCWD, "/sys/fs/cgroup", O_DIRECTORY);
-		if (fd == -1)
-			die_errno("open(\"/sys/fs/cgroup\")");
+		int fd = open_handed_down("/sys/fs/cgroup", O_DIRECTORY);
 		snprintf(text, sizeof(text), "%d", fd);
 		if (setenv("CHAIN_CGROUP_FD", text, 1) == -1)
 			die_errno("setenv(CHAIN_CGROUP_FD)");
@@ -535,8 +459,14 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	 * opened would then become one of them, and the container's stdin
 	 * would be a step's binary or a pipe's wrong end. /dev/null instead. */
 	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
-			die_errno("open(\"/dev/null\") as descriptor %d", fd);
+		if (fcntl(fd, F_GETFD) != -1)
+			continue; /* open: EBADF is the only error F_GETFD can give */
+		narrate("open(\"/dev/null\", O_RDWR): as descriptor %d", fd);
+		int opened = open("/dev/null", O_RDWR);
+		if (opened == -1)
+			die_call();
+		if (opened != fd) /* the lowest free one: 0 to fd - 1 are open */
+			die("open(\"/dev/null\", O_RDWR): descriptor %d, not %d", opened, fd);
 	}
 	original_argv = argv;
 	/* Executed by descriptor, a step would be named "3" in ps: name it. */
@@ -612,7 +542,8 @@ exec_command(const struct options *options)
 	static char *login_shell[] = { "bash", "-l", NULL };
 	char **command = options->command[0] != NULL ? options->command : login_shell;
 
-	/* A terminal of the container's own, when the supervisor asked for one. */
+	/* A terminal of the container's own, when the supervisor asked for one
+	 * (supervisor/console.c). */
 	relay_take_terminal(getenv_fd("CHAIN_CONSOLE_FD"));
 	/* A signal the caller ignored stays ignored through exec (a shell's
 	 * `cmd &` ignores SIGINT; a SIGPIPE ignored makes every write to a
@@ -624,7 +555,7 @@ exec_command(const struct options *options)
 	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */
 	narrate("close_range(3, ~0U, 0)");
 	if (close_range(3, ~0U, 0) == -1)
-		die_errno("close_range(3, ~0U, 0)");
+		die_call();
 	narrate("execvp(\"%s\", ...)", command[0]);
 	execvp(command[0], command);
 	if (errno == ENOENT)
@@ -648,10 +579,12 @@ exec_next(const struct options *options)
 	if (setenv("CHAIN_NEXT_FDS", list, 1) == -1)
 		die_errno("setenv(CHAIN_NEXT_FDS)");
 	/* The next step needs its binary, not a descriptor to it. */
+	narrate("fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
-		die_errno("fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
+		die_call();
 	original_argv[0] = (char *)step_names[step_number + 1];
+	/* What fexecve(3) calls, made here so that -v names the call made. */
 	narrate("execveat(%d, \"\", [\"%s\", ...], AT_EMPTY_PATH)", fd, original_argv[0]);
-	fexecve(fd, original_argv, environ);
-	die_errno("execveat(%d \"step%d\")", fd, step_number + 1);
+	execveat(fd, "", original_argv, environ, AT_EMPTY_PATH);
+	die_call();
 }

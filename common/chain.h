@@ -4,6 +4,7 @@
  * the same in all eight: reading the options, reporting errors in one
  * shape, narrating kernel calls with -v, and handing over to the next step
  * (or to COMMAND at the end of the chain). See DESIGN.md for the hand-over.
+ * The process that stays on the host, the supervisor, is in supervisor/.
  */
 #ifndef CHAIN_H
 #define CHAIN_H
@@ -11,7 +12,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -167,15 +167,6 @@ __attribute__((noreturn)) void exec_next(const struct options *options);
 /* Hand-over state that outlives one step (see DESIGN.md). */
 int handed_cgroup_fd(void);          /* -1 when step7 is not in the chain */
 
-/* The supervisor, before it forks, names the container "<hostname>-<16
- * random hex digits>" (the name of its cgroup) and hands the name down in
- * CHAIN_SUPERVISOR; if step7 is in the chain it also holds the lock file
- * SUPERVISOR_LOCKS/<name> until it exits, by which the next start tells a
- * live supervisor from a dead one (common/cgroup.c). */
-#define SUPERVISOR_LOCKS "/run/under-the-hood"
-void hand_over_supervisor(const struct options *options);
-const char *handed_container_name(void); /* NULL when no supervisor runs */
-
 /* The option parser (options.c). It never exits and prints nothing:
  * step_init() prints the message and exits 2 on OPTIONS_BAD_INPUT, prints
  * the usage and exits 0 on OPTIONS_HELP. Fuzz targets call it directly. */
@@ -209,12 +200,5 @@ const char *io_limit_option(enum io_limit_kind kind); /* "--device-read-bps" */
 /* Docker's names of the resources, by number ("nofile"); NULL: none. */
 extern const char *const ulimit_names[RLIMIT_NLIMITS];
 const char *format_size(uint64_t bytes, char *buffer, size_t length);
-
-/* The supervisor: the one process that stays outside the container.
- * block_supervisor_signals() before fork; the child calls
- * die_with_supervisor(), the parent supervise(). */
-void block_supervisor_signals(sigset_t *previous);
-void die_with_supervisor(const sigset_t *previous);
-__attribute__((noreturn)) void supervise(long child, const struct options *options);
 
 #endif

@@ -21,7 +21,7 @@ FUZZ_BINARIES := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_CFLAGS := -g -O1 -std=c11 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_LIBRARY := $(FUZZ_DIR)/obj/common/options.o $(FUZZ_DIR)/obj/common/chain.o \
-		$(FUZZ_DIR)/obj/common/relay.o
+		$(FUZZ_DIR)/obj/supervisor/console.o
 # Named, so that make keeps them between runs instead of deleting them as
 # intermediate files of the pattern rules.
 FUZZ_OBJECTS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/obj/fuzz/fuzz_%.o) $(FUZZ_LIBRARY)

@@ -13,9 +13,9 @@
  * mount namespace of its own and makes its mounts private: that is what
  * unshare --mount-proc does (it implies -m).
  *
- * The parent stays on the host as the supervisor (common/supervise.c): it
+ * The parent stays on the host as the supervisor (supervisor/supervise.c): it
  * waits for PID 1, forwards SIGTERM/SIGINT/SIGHUP, and exits with its status.
- * It also relays the container's stdin, stdout and stderr (common/relay.c):
+ * It also relays the container's stdin, stdout and stderr (supervisor/relay.c):
  * the child starts a session of its own and gets the supervisor's pipes,
  * never the caller's own files or terminal.
  */
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../common/chain.h"
+#include "../supervisor/supervisor.h"
 
 static void
 unshare_pid_namespace(void)

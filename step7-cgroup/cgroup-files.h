@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../common/cgroup.h"
+#include "../supervisor/supervisor.h"
 #include "../common/chain.h"
 
 /* Where v1 and v2 differ, all of it: the file that holds each setting (NULL

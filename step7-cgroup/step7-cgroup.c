@@ -37,7 +37,7 @@
  * limits, before the join.
  *
  * The container cannot remove its own cgroup: the supervisor does, once
- * PID 1 has been reaped (common/supervise.c). Run without step2 before it
+ * PID 1 has been reaped (supervisor/supervise.c). Run without step2 before it
  * (sudo ./step7 --memory 64M sh), this step forks and its parent becomes the
  * supervisor, as step2's does.
  */
@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "../common/chain.h"
+#include "../supervisor/supervisor.h"
 #include "cgroup-files.h"
 #include "guarantees.h"
 #include "io.h"
@@ -86,7 +87,7 @@ make_directory(int root_fd, const char *path)
 }
 
 /* under-the-hood, then ours in it. The supervisor of the last container in
- * under-the-hood removes it when that container ends (common/cgroup.c); if it
+ * under-the-hood removes it when that container ends (supervisor/cgroup.c); if it
  * does so before ours is made in it, we get ENOENT: make it again. Our own
  * name is random: no other container's cgroup has it. Each version has its
  * own step before a cgroup can be used (prepare_parent, prepare_cgroup):

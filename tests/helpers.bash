@@ -39,7 +39,7 @@ our_cgroups() {
 	done
 	return 0
 }
-# The supervisors' lock files (common/chain.c), and their directory.
+# The supervisors' lock files (supervisor/lock.c), and their directory.
 our_locks() {
 	local lock
 	for lock in /run/under-the-hood /run/under-the-hood/*; do

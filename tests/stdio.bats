@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # stdio: the container's stdin, stdout and stderr, relayed by the supervisor
-# (common/relay.c). Pipes when the caller's stdin or stdout is not a
+# (supervisor/relay.c). Pipes when the caller's stdin or stdout is not a
 # terminal, a terminal of the container's own when both are.
 
 load helpers

@@ -76,7 +76,7 @@ start_container() {
 	return 1
 }
 
-# The supervisor's lock file for the container NAME (common/chain.c).
+# The supervisor's lock file for the container NAME (supervisor/lock.c).
 lock_file() { echo "/run/under-the-hood/$1"; }
 
 # SIGTERM, as docker stop: forwarded to PID 1, SIGKILL after --stop-timeout.

@@ -1,5 +1,5 @@
 /* supervise.c: the supervisor, the one process of the chain that stays
- * outside the container.
+ * outside the container (README.md).
  *
  * It waits for the container's first process, relays the container's
  * stdin, stdout and stderr (relay.c), forwards the signals that ask a
@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "chain.h"
 #include "relay.h"
+#include "supervisor.h"
 
 static sigset_t
 supervisor_signals(void)
@@ -43,6 +43,22 @@ supervisor_signals(void)
 	return signals;
 }
 
+/* "{SIGHUP, SIGINT, ...}": the set as -v shows it, written from the set. */
+static const char *
+signal_names(const sigset_t *set, char *text, size_t size)
+{
+	size_t used = (size_t)snprintf(text, size, "{");
+
+	for (int number = 1; number < NSIG && used < size; number++) {
+		if (sigismember(set, number) == 1)
+			used += (size_t)snprintf(text + used, size - used, "%sSIG%s",
+						 used > 1 ? ", " : "", sigabbrev_np(number));
+	}
+	if (used < size)
+		snprintf(text + used, size - used, "}");
+	return text;
+}
+
 /* A descriptor for the supervisor itself, which its child can poll to learn
  * whether the supervisor is still alive, across PID namespaces. */
 static int supervisor_pidfd = -1;
@@ -53,22 +69,28 @@ void
 block_supervisor_signals(sigset_t *previous)
 {
 	sigset_t signals = supervisor_signals();
+	char names[160];
 
 	narrate("pidfd_open(%d, 0)", getpid());
 	supervisor_pidfd = pidfd_open(getpid(), 0); /* always close-on-exec */
 	if (supervisor_pidfd == -1)
-		die_errno("pidfd_open(%d)", getpid());
+		die_call();
 
 	/* Any of them may be inherited as ignored (a shell's `cmd &` ignores
 	 * SIGINT and SIGQUIT), and an ignored signal is discarded even while
 	 * blocked: the signalfd would never see it. SIGCHLD ignored would also
 	 * make the kernel reap the container itself, hiding its status. */
 	for (int number = 1; number < NSIG; number++) {
-		if (sigismember(&signals, number) == 1 && signal(number, SIG_DFL) == SIG_ERR)
-			die_errno("signal(%d, SIG_DFL)", number);
+		if (sigismember(&signals, number) != 1)
+			continue;
+		narrate("signal(SIG%s, SIG_DFL)", sigabbrev_np(number));
+		if (signal(number, SIG_DFL) == SIG_ERR)
+			die_call();
 	}
+	narrate("sigprocmask(SIG_BLOCK, %s, &previous)",
+		signal_names(&signals, names, sizeof(names)));
 	if (sigprocmask(SIG_BLOCK, &signals, previous) == -1)
-		die_errno("sigprocmask(SIG_BLOCK)");
+		die_call();
 	relay_prepare();
 }
 
@@ -80,18 +102,20 @@ die_with_supervisor(const sigset_t *previous)
 
 	narrate("prctl(PR_SET_PDEATHSIG, SIGKILL)");
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
-		die_errno("prctl(PR_SET_PDEATHSIG, SIGKILL)");
+		die_call();
 	/* The supervisor may have died before prctl: then nobody will send
 	 * the signal. getppid() cannot tell (a child in a new PID namespace
 	 * sees 0 either way); the pidfd turns readable when it has exited. */
+	narrate("poll([{%d<pidfd of the supervisor>, POLLIN}], 1, 0)", supervisor_pidfd);
 	int ready = poll(&supervisor, 1, 0);
 	if (ready == -1)
-		die_errno("poll(supervisor pidfd)");
+		die_call();
 	if (ready > 0)
 		die("the supervisor died while the container started");
 	close(supervisor_pidfd);
+	narrate("sigprocmask(SIG_SETMASK, &previous, NULL)");
 	if (sigprocmask(SIG_SETMASK, previous, NULL) == -1)
-		die_errno("sigprocmask(SIG_SETMASK)");
+		die_call();
 	relay_child();
 }
 
@@ -134,13 +158,15 @@ forward(pid_t child, const struct signalfd_siginfo *info, unsigned stop_timeout,
 	 * its own and no longer gets it from that terminal. Stop it, stop
 	 * ourselves as the shell expects; SIGCONT (fg) resumes both. */
 	if (number == SIGTSTP) {
-		narrate("kill(-%d, SIGSTOP), then stop", child);
-		kill(-child, SIGSTOP);
+		narrate("kill(-%d, SIGSTOP)", child);
+		kill(-child, SIGSTOP); /* ESRCH: it has just ended; nothing to stop */
+		narrate("raise(SIGSTOP)");
 		raise(SIGSTOP);
 		return deadline;
 	}
 	if (number == SIGCONT) {
-		kill(-child, SIGCONT);
+		narrate("kill(-%d, SIGCONT)", child);
+		kill(-child, SIGCONT); /* ESRCH: as above */
 		return deadline;
 	}
 	/* Typed at the caller's terminal (Ctrl-C, Ctrl-\), the kernel sends
@@ -163,22 +189,27 @@ wait_for_container(pid_t child, unsigned stop_timeout)
 {
 	sigset_t set = supervisor_signals();
 	struct pollfd fds[1 + RELAY_MAX_POLLFDS];
+	char names[160];
 	double deadline = 0;
 	int status;
 
 	/* Blocked since before the fork: they wait for us here. */
+	narrate("signalfd(-1, %s, SFD_CLOEXEC|SFD_NONBLOCK)",
+		signal_names(&set, names, sizeof(names)));
 	int signals = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (signals == -1)
-		die_errno("signalfd(-1, {SIGCHLD, SIGTERM, ...}, SFD_CLOEXEC|SFD_NONBLOCK)");
+		die_call();
 	for (;;) {
 		fds[0] = (struct pollfd){ .fd = signals, .events = POLLIN };
 		int count = 1 + relay_poll_fds(fds + 1);
-		int ready = poll(fds, (nfds_t)count, poll_timeout(deadline));
+		int timeout = poll_timeout(deadline);
+		/* Not narrated: it runs once for every read or write of the relay. */
+		int ready = poll(fds, (nfds_t)count, timeout);
 
 		if (ready == -1 && errno == EINTR)
 			continue;
 		if (ready == -1)
-			die_errno("poll");
+			die_errno("poll([%d<signalfd>, ...], %d, %d)", signals, count, timeout);
 		if (ready == 0) {
 			narrate("kill(%d, SIGKILL): still running %us after the forwarded signal",
 				child, stop_timeout);
@@ -194,9 +225,11 @@ wait_for_container(pid_t child, unsigned stop_timeout)
 				deadline = forward(child, &info, stop_timeout, deadline);
 				continue;
 			}
+			/* Not narrated: the container's last lines may still be in
+			 * the relay's buffers, and this line would come before them. */
 			pid_t pid = waitpid(child, &status, WNOHANG);
 			if (pid == -1)
-				die_errno("waitpid(%d)", child);
+				die_errno("waitpid(%d, &status, WNOHANG)", child);
 			if (pid == child) {
 				close(signals);
 				return status;

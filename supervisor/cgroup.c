@@ -6,9 +6,9 @@
  * does that, and at its start it kills and removes the containers of
  * supervisors that were killed before they could. Those containers may still
  * run: PR_SET_PDEATHSIG belongs to the container's first process, which can
- * clear it. A supervisor counts as gone when its lock (common/chain.c,
- * hold_supervisor_lock) can be taken, never from a pid: a supervisor in
- * another PID namespace has no pid here, and a dead one's pid can be reused.
+ * clear it. A supervisor counts as gone when its lock (lock.c) can be
+ * taken, never from a pid: a supervisor in another PID namespace has no pid
+ * here, and a dead one's pid can be reused.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "lock.h"
 
 /* blkio is v1's name for v2's io. */
 const char *const cgroup_v1_controllers[5] = { "memory", "pids", "cpu", "cpuset", "blkio" };
@@ -38,8 +39,9 @@ cgroup_layout(int root_fd)
 {
 	struct statfs filesystem;
 
+	narrate("fstatfs(%d</sys/fs/cgroup>, &filesystem)", root_fd);
 	if (fstatfs(root_fd, &filesystem) == -1)
-		die_errno("fstatfs(\"/sys/fs/cgroup\")");
+		die_call();
 	if (filesystem.f_type == CGROUP2_SUPER_MAGIC)
 		return CGROUP_V2;
 	if (filesystem.f_type == TMPFS_MAGIC)
@@ -80,27 +82,27 @@ kill_cgroup(int root_fd, const char *path)
 	narrate("write(\"/sys/fs/cgroup/%s\", \"1\")", file);
 	/* ENOENT: no cgroup (the supervisor died before step7), or no file */
 	if (write_file_at(root_fd, file, "1") == -1 && errno != ENOENT)
-		warn_errno("write(\"/sys/fs/cgroup/%s\", \"1\")", file);
+		warn_call();
 }
 
 /* A cgroup can only be removed once no process is in it. The container's
  * processes are gone when its PID 1 has been reaped (the kernel kills the
  * rest of a PID namespace first), so the first rmdir normally succeeds; if
  * something is still there, kill it and try again for a short while.
- * Returns -1 if the cgroup is still there. */
+ * WHY follows the call in the narration. Returns -1 if the cgroup is still
+ * there. */
 static int
-remove_cgroup(int root_fd, const char *path)
+remove_cgroup(int root_fd, const char *path, const char *why)
 {
 	char procs[600], pids[4096];
-	int error = 0;
 
-	for (int attempt = 0; attempt < 100; attempt++) {
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+	for (int attempt = 1;; attempt++) {
+		narrate("unlinkat(%d</sys/fs/cgroup>, \"%s\", AT_REMOVEDIR)%s", root_fd, path, why);
 		if (unlinkat(root_fd, path, AT_REMOVEDIR) == 0 || errno == ENOENT)
 			return 0;
-		error = errno;
-		if (error != EBUSY)
+		if (errno != EBUSY || attempt == 100)
 			break;
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
 		if (read_cgroup_file(root_fd, procs, pids, sizeof(pids)) > 0) {
 			char *end;
 			for (char *p = pids; *p != '\0'; p = end) {
@@ -113,8 +115,7 @@ remove_cgroup(int root_fd, const char *path)
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 10000000L }, NULL); /* 10ms */
 	}
-	errno = error; /* not kill's ESRCH */
-	warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
+	warn_call();
 	return -1;
 }
 
@@ -123,9 +124,10 @@ remove_cgroup(int root_fd, const char *path)
 static void
 remove_parent_if_empty(int root_fd, const char *path)
 {
+	narrate("unlinkat(%d</sys/fs/cgroup>, \"%s\", AT_REMOVEDIR)", root_fd, path);
 	if (unlinkat(root_fd, path, AT_REMOVEDIR) == -1 && errno != ENOENT && errno != EBUSY &&
 	    errno != ENOTEMPTY)
-		warn_errno("rmdir(\"/sys/fs/cgroup/%s\")", path);
+		warn_call();
 }
 
 static void
@@ -150,56 +152,6 @@ struct container {
 	bool removed;
 };
 
-/* The lock file goes only with the cgroup: while the lock file is there,
- * the next start tries the cgroup again. The directory goes with the last
- * lock file (another supervisor's makes rmdir fail with ENOTEMPTY). */
-static void
-remove_lock_file(const char *name)
-{
-	char path[sizeof(SUPERVISOR_LOCKS) + 256];
-
-	snprintf(path, sizeof(path), SUPERVISOR_LOCKS "/%s", name);
-	narrate("unlink(\"%s\")", path);
-	if (unlink(path) == -1 && errno != ENOENT)
-		warn_errno("unlink(\"%s\")", path);
-	if (rmdir(SUPERVISOR_LOCKS) == -1 && errno != ENOTEMPTY && errno != EEXIST &&
-	    errno != ENOENT && errno != EBUSY)
-		warn_errno("rmdir(\"" SUPERVISOR_LOCKS "\")");
-}
-
-/* The lock file NAME of a supervisor that has gone, locked, or -1 while its
- * supervisor lives: the kernel releases a supervisor's flock only when the
- * supervisor has exited, whichever PID namespace it is in, and only a lock
- * that is free can be taken (common/chain.c, hold_supervisor_lock). */
-static int
-lock_of_dead_supervisor(int locks_fd, const char *name)
-{
-	struct stat status;
-	int fd = openat(locks_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd == -1) {
-		if (errno != ENOENT) /* ENOENT: its supervisor or another start removed it */
-			warn_errno("open(\"" SUPERVISOR_LOCKS "/%s\")", name);
-		return -1;
-	}
-	narrate("flock(\"" SUPERVISOR_LOCKS "/%s\", LOCK_EX|LOCK_NB)", name);
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK) /* EWOULDBLOCK: its supervisor holds it */
-			warn_errno("flock(\"" SUPERVISOR_LOCKS "/%s\", LOCK_EX|LOCK_NB)", name);
-		close(fd);
-		return -1;
-	}
-	/* Taken after another start removed the file: that start has done
-	 * the work, and a supervisor may be making a new file of this name. */
-	if (fstat(fd, &status) == -1)
-		die_errno("fstat(\"" SUPERVISOR_LOCKS "/%s\")", name);
-	if (status.st_nlink == 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static void
 kill_and_remove_in(int root_fd, const char *parent, void *data)
 {
@@ -209,8 +161,7 @@ kill_and_remove_in(int root_fd, const char *parent, void *data)
 	snprintf(path, sizeof(path), "%s/%s", parent, container->name);
 	if (cgroup_layout(root_fd) == CGROUP_V2)
 		kill_cgroup(root_fd, path);
-	narrate("rmdir(\"/sys/fs/cgroup/%s\"): its supervisor is gone", path);
-	if (remove_cgroup(root_fd, path) == -1)
+	if (remove_cgroup(root_fd, path, ": its supervisor is gone") == -1)
 		container->removed = false;
 	remove_parent_if_empty(root_fd, parent);
 }
@@ -218,14 +169,18 @@ kill_and_remove_in(int root_fd, const char *parent, void *data)
 void
 cgroup_remove_stale(int root_fd, const char *own_name)
 {
-	int fd = open(SUPERVISOR_LOCKS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *locks = fd == -1 ? NULL : fdopendir(fd);
 	struct dirent *entry;
 
+	narrate("open(\"" SUPERVISOR_LOCKS "\", O_RDONLY|O_DIRECTORY|O_CLOEXEC)");
+	int fd = open(SUPERVISOR_LOCKS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1) {
+		warn_call(); /* our own lock file is in it: this should not happen */
+		return;
+	}
+	DIR *locks = fdopendir(fd);
 	if (locks == NULL) {
-		warn_errno("open(\"" SUPERVISOR_LOCKS "\")"); /* our own lock file is in it */
-		if (fd != -1)
-			close(fd);
+		warn_errno("fdopendir(%d<" SUPERVISOR_LOCKS ">)", fd);
+		close(fd);
 		return;
 	}
 	while ((entry = readdir(locks)) != NULL) {
@@ -251,8 +206,7 @@ remove_container_in(int root_fd, const char *parent, void *data)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", parent, container->name);
-	narrate("rmdir(\"/sys/fs/cgroup/%s\")", path);
-	if (remove_cgroup(root_fd, path) == -1)
+	if (remove_cgroup(root_fd, path, "") == -1)
 		container->removed = false;
 	remove_parent_if_empty(root_fd, parent);
 }

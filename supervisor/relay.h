@@ -1,5 +1,6 @@
 /* relay.h: the container's standard input and output, relayed by the
- * supervisor so that the container never holds the caller's own files.
+ * supervisor so that the container never holds the caller's own files
+ * (relay.c; the container's end of its terminal is console.c).
  *
  * When the caller's stdin and stdout are a terminal, the container gets a
  * terminal of its own (a pseudo-terminal, as `docker run -it`); otherwise
@@ -30,11 +31,5 @@ void relay_window_changed(void);
 /* After the container's PID 1 has been reaped: pass on what it left in the
  * pipes or the terminal, and give the caller's terminal back as it was. */
 void relay_finish(void);
-
-/* The last step, right before COMMAND: when a terminal was asked for (the
- * socket handed down as CHAIN_CONSOLE_FD; -1: none), make one in the
- * container's /dev, send its master side to the supervisor, and make the
- * other side the controlling terminal and 0, 1, 2 (common/chain.c). */
-void relay_take_terminal(int socket);
 
 #endif

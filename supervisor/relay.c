@@ -1,5 +1,5 @@
 /* relay.c: the container's stdin, stdout and stderr, passed on by the
- * supervisor.
+ * supervisor (README.md).
  *
  * Handed in as they are, the caller's descriptors 0-2 are the caller's own
  * files: a directory given as stdin is a way out of the new root (fchdir),
@@ -10,9 +10,9 @@
  * them and the caller's descriptors, as containerd's shim does for Docker.
  *
  * The terminal is made at the very end of the chain, in the container's
- * own devpts (step5), by the last step; its master side travels back to
- * the supervisor over a socket (SCM_RIGHTS, unix(7)), the way runc's
- * --console-socket hands a container's terminal to its caller.
+ * own devpts (step5), by the last step (console.c); its master side
+ * travels back to the supervisor over a socket (SCM_RIGHTS, unix(7)), the
+ * way runc's --console-socket hands a container's terminal to its caller.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,8 +28,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "chain.h"
 #include "relay.h"
+#include "supervisor.h"
 
 /* One direction: what is read from `from` waits in the buffer until `to`
  * takes it. -1: that side is done. */
@@ -60,24 +60,26 @@ relay_prepare(void)
 	 * a file, a terminal's "\r\n" would end up in the file. */
 	terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	if (terminal) {
-		narrate("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0): for the container's terminal");
+		narrate("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, console): for the "
+			"container's terminal");
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, console) == -1)
-			die_errno("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0)");
+			die_call();
 		return;
 	}
 	for (int i = 0; i < STREAMS; i++) {
-		narrate("pipe2(O_CLOEXEC): for the container's %s",
+		narrate("pipe2(pipes[%d], O_CLOEXEC): for the container's %s", i,
 			(const char *[]){ "stdin", "stdout", "stderr" }[i]);
 		if (pipe2(pipes[i], O_CLOEXEC) == -1)
-			die_errno("pipe2(O_CLOEXEC)");
+			die_call();
 	}
 }
 
 static void
 move_descriptor(int from, int to)
 {
+	narrate("dup2(%d, %d)", from, to);
 	if (dup2(from, to) == -1)
-		die_errno("dup2(%d, %d)", from, to);
+		die_call();
 	close(from); /* a copy: nothing to lose */
 }
 
@@ -89,19 +91,20 @@ relay_child(void)
 	 * cannot reach it (credentials(7), "Sessions"). */
 	narrate("setsid()");
 	if (setsid() == -1)
-		die_errno("setsid()");
+		die_call();
 	if (terminal) {
 		char text[16];
 		close(console[0]);
 		/* Handed down on purpose, like the steps' descriptors (DESIGN.md). */
+		narrate("fcntl(%d, F_SETFD, 0)", console[1]);
 		if (fcntl(console[1], F_SETFD, 0) == -1)
-			die_errno("fcntl(%d, F_SETFD, 0)", console[1]);
+			die_call();
 		snprintf(text, sizeof(text), "%d", console[1]);
 		if (setenv("CHAIN_CONSOLE_FD", text, 1) == -1)
 			die_errno("setenv(CHAIN_CONSOLE_FD)");
 		return;
 	}
-	narrate("dup2: the supervisor's pipes become descriptors 0, 1 and 2");
+	/* The supervisor's pipes become descriptors 0, 1 and 2. */
 	close(pipes[INPUT][1]);
 	close(pipes[OUTPUT][0]);
 	close(pipes[ERRORS][0]);
@@ -113,10 +116,13 @@ relay_child(void)
 static void
 set_nonblocking(int fd)
 {
+	narrate("fcntl(%d, F_GETFL)", fd);
 	int flags = fcntl(fd, F_GETFL);
-
-	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
-		die_errno("fcntl(%d, F_SETFL, O_NONBLOCK)", fd);
+	if (flags == -1)
+		die_call();
+	narrate("fcntl(%d, F_SETFL, flags|O_NONBLOCK)", fd);
+	if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+		die_call();
 }
 
 static void
@@ -158,8 +164,9 @@ relay_start(void)
 {
 	/* A reader that went away is an EPIPE to pass on, not a reason for
 	 * the supervisor to die (the child keeps the default, set before). */
+	narrate("signal(SIGPIPE, SIG_IGN)");
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		die_errno("signal(SIGPIPE, SIG_IGN)");
+		die_call();
 	if (terminal) {
 		close(console[1]);
 		atexit(restore_caller_terminal); /* also when the supervisor dies of an error */
@@ -175,7 +182,7 @@ relay_start(void)
 	add_stream(pipes[ERRORS][0], STDERR_FILENO, true, false);
 }
 
-/* The terminal's master side arrives from the last step (relay_take_terminal). */
+/* The terminal's master side arrives from the last step (console.c). */
 static void
 receive_master(void)
 {
@@ -204,7 +211,7 @@ receive_master(void)
 		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
 			caller_modes_changed = true;
 		else
-			warn_errno("tcsetattr(0, TCSADRAIN, raw)");
+			warn_call();
 	}
 	add_stream(STDIN_FILENO, master, false, false);
 	add_stream(master, STDOUT_FILENO, false, false);
@@ -283,9 +290,11 @@ relay_window_changed(void)
 {
 	struct winsize size;
 
-	if (master != -1 && ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0 &&
-	    ioctl(master, TIOCSWINSZ, &size) == -1)
-		warn_errno("ioctl(%d, TIOCSWINSZ)", master);
+	if (master == -1 || ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == -1)
+		return; /* no terminal yet, or the caller's is gone: nothing to pass on */
+	narrate("ioctl(%d, TIOCSWINSZ, {%u rows, %u columns})", master, size.ws_row, size.ws_col);
+	if (ioctl(master, TIOCSWINSZ, &size) == -1)
+		warn_call();
 }
 
 void
@@ -309,66 +318,4 @@ relay_finish(void)
 		}
 	}
 	restore_caller_terminal();
-}
-
-/* SCM_RIGHTS: the receiver gets a descriptor of its own for the same open
- * file (unix(7)). */
-static void
-send_descriptor(int socket, int fd)
-{
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 0;
-	struct iovec data = { &byte, 1 };
-	struct msghdr message = { .msg_iov = &data, .msg_iovlen = 1, .msg_control = control,
-				  .msg_controllen = sizeof(control) };
-	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
-
-	header->cmsg_level = SOL_SOCKET;
-	header->cmsg_type = SCM_RIGHTS;
-	header->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(header), &fd, sizeof(fd));
-	narrate("sendmsg(%d, SCM_RIGHTS [%d]): the terminal's master side to the supervisor",
-		socket, fd);
-	if (sendmsg(socket, &message, 0) == -1)
-		die_errno("sendmsg(%d, SCM_RIGHTS [%d])", socket, fd);
-}
-
-void
-relay_take_terminal(int socket)
-{
-	struct winsize size;
-
-	if (socket == -1)
-		return; /* pipes, or no supervisor: 0, 1 and 2 are what they are */
-	/* After step5, /dev/ptmx is the container's own devpts instance. */
-	narrate("open(\"/dev/ptmx\", O_RDWR|O_NOCTTY|O_CLOEXEC)");
-	int master_side = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master_side == -1)
-		die_errno("open(\"/dev/ptmx\", O_RDWR|O_NOCTTY|O_CLOEXEC)");
-	narrate("ioctl(%d, TIOCSPTLCK, 0)", master_side);
-	if (ioctl(master_side, TIOCSPTLCK, &(int){ 0 }) == -1)
-		die_errno("ioctl(%d, TIOCSPTLCK, 0)", master_side);
-	/* The other side by the master itself, not by a path in /dev/pts
-	 * that the container could have replaced (ioctl_tty(2)). */
-	narrate("ioctl(%d, TIOCGPTPEER, O_RDWR|O_CLOEXEC)", master_side);
-	int terminal_side = ioctl(master_side, TIOCGPTPEER, O_RDWR | O_CLOEXEC);
-	if (terminal_side == -1)
-		die_errno("ioctl(%d, TIOCGPTPEER, O_RDWR|O_CLOEXEC)", master_side);
-	/* The caller's window size, while 0 still is the caller's terminal. */
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0 &&
-	    ioctl(terminal_side, TIOCSWINSZ, &size) == -1)
-		die_errno("ioctl(%d, TIOCSWINSZ)", terminal_side);
-	send_descriptor(socket, master_side);
-	close(master_side); /* the supervisor has its own */
-	close(socket);
-	narrate("ioctl(%d, TIOCSCTTY, 0)", terminal_side);
-	if (ioctl(terminal_side, TIOCSCTTY, 0) == -1)
-		die_errno("ioctl(%d, TIOCSCTTY, 0)", terminal_side);
-	narrate("dup2(%d, 0), dup2(%d, 1), dup2(%d, 2)", terminal_side, terminal_side,
-		terminal_side);
-	for (int fd = 0; fd <= 2; fd++) {
-		if (dup2(terminal_side, fd) == -1)
-			die_errno("dup2(%d, %d)", terminal_side, fd);
-	}
-	close(terminal_side);
 }
