@@ -1,8 +1,9 @@
 # helpers.bash: loaded by every test file.
 #
 # Every test runs the real steps on the real kernel. setup() records what the
-# host has (interfaces, mounts, our cgroups, our processes) and teardown()
-# checks that it has exactly that again, whatever the test did.
+# host has (interfaces, mounts, our cgroups, our processes, its hostname and
+# IPC objects) and teardown() checks that it has exactly that again,
+# whatever the test did.
 
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
@@ -48,6 +49,25 @@ our_locks() {
 	return 0
 }
 our_processes() { pgrep -a '^step[1-8]-' 2>/dev/null | sort || true; }
+# The host's names and IPC objects (System V: key and id, the other columns
+# change with use): a step that forgot its unshare would change them, and
+# no test may. POSIX message queues show only where the host has an mqueue
+# filesystem mounted at /dev/mqueue, which it need not have.
+host_names_and_ipc() {
+	local line kind fields queue
+	read -r line </proc/sys/kernel/hostname && echo "hostname $line"
+	read -r line </proc/sys/kernel/domainname && echo "domainname $line"
+	for kind in shm sem msg; do
+		[ -r "/proc/sysvipc/$kind" ] || continue
+		while read -ra fields; do
+			[ "${fields[0]}" = key ] || echo "$kind ${fields[0]} ${fields[1]}"
+		done <"/proc/sysvipc/$kind"
+	done
+	for queue in /dev/mqueue/*; do
+		[ -e "$queue" ] && echo "mqueue ${queue##*/}"
+	done
+	return 0
+}
 
 host_state() {
 	echo "== interfaces"; host_interfaces
@@ -55,6 +75,7 @@ host_state() {
 	echo "== cgroups"; our_cgroups
 	echo "== locks"; our_locks
 	echo "== processes"; our_processes
+	echo "== names and IPC"; host_names_and_ipc
 }
 
 # A container's network namespace, and so the host end of its veth pair,
