@@ -76,16 +76,6 @@ report_line(const char *label, const char *format, ...)
 	va_end(arguments);
 }
 
-static __attribute__((format(printf, 2, 3))) void
-report_line_errno(int saved_errno, const char *format, ...)
-{
-	va_list arguments;
-
-	va_start(arguments, format);
-	vreport("", format, arguments, saved_errno);
-	va_end(arguments);
-}
-
 void
 die(const char *format, ...)
 {
@@ -162,10 +152,7 @@ narrate(const char *format, ...)
 void
 warn_call(void)
 {
-	int saved_errno = errno;
-
-	report_line_errno(saved_errno, "%s", last_call);
-	errno = saved_errno;
+	warn_errno("%s", last_call); /* keeps errno */
 }
 
 void
