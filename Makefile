@@ -28,14 +28,15 @@ PKGS := libcap libseccomp libmnl
 DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev
 DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
 
-# Every step: the options, errors and hand-over (common/), and the container's
+# Every step: the command line (options/), errors, narration and hand-over
+# (common/), and the container's
 # end of the supervisor's terminal, which whichever step is last takes
 # (supervisor/console.c). step2 and step7 start the supervisor: they also
 # link the rest of supervisor/ (supervisor/README.md).
-COMMON_SOURCES := common/chain.c common/options.c supervisor/console.c
+COMMON_SOURCES := common/chain.c options/options.c options/values.c supervisor/console.c
 SUPERVISOR_SOURCES := supervisor/supervise.c supervisor/lock.c supervisor/cgroup.c \
 		      supervisor/relay.c
-COMMON_HEADERS := common/chain.h supervisor/supervisor.h supervisor/cgroup.h \
+COMMON_HEADERS := common/chain.h options/options.h supervisor/supervisor.h supervisor/cgroup.h \
 		  supervisor/lock.h supervisor/relay.h
 COMMON_OBJECTS := $(COMMON_SOURCES:%.c=$(BUILD)/%.o)
 SUPERVISOR_OBJECTS := $(SUPERVISOR_SOURCES:%.c=$(BUILD)/%.o)

@@ -1,19 +1,19 @@
 /* chain.h: the plumbing every step shares.
  *
  * Nothing in here isolates anything. It is the part of each step that is
- * the same in all eight: reading the options, reporting errors in one
- * shape, narrating kernel calls with -v, and handing over to the next step
- * (or to COMMAND at the end of the chain). See DESIGN.md for the hand-over.
+ * the same in all eight: reading the options (the parser is in options/),
+ * reporting errors in one shape, narrating kernel calls with -v, and
+ * handing over to the next step (or to COMMAND at the end of the chain).
+ * See DESIGN.md for the hand-over.
  * The process that stays on the host, the supervisor, is in supervisor/.
  */
 #ifndef CHAIN_H
 #define CHAIN_H
 
 #include <stdbool.h>
-#include <stdint.h>
-#include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/types.h>
+
+#include "../options/options.h"
 
 #define LAST_STEP 8
 
@@ -23,84 +23,6 @@ enum {
 	EXIT_BAD_INPUT = 2,      /* usage error: nothing was created */
 	EXIT_CANNOT_EXECUTE = 126,
 	EXIT_NOT_FOUND = 127,
-};
-
-struct cidr {
-	struct in_addr address;
-	unsigned prefix_length;
-};
-
-enum net_mode { NET_VETH, NET_NONE };
-
-/* --ulimit NAME=SOFT[:HARD], by resource number (RLIMIT_NOFILE, ...). */
-struct ulimit {
-	bool given;
-	rlim_t soft, hard; /* RLIM_INFINITY: unlimited */
-};
-
-/* --sysctl KEY=VALUE: a kernel parameter of one of the container's own
- * namespaces, written by STEP, the step that makes that namespace (1: its
- * IPC namespace, 3: its network namespace). */
-#define MAX_SYSCTLS 32
-struct sysctl {
-	char key[128];           /* "net.ipv4.ip_unprivileged_port_start" */
-	const char *value;       /* in argv */
-	int step;
-};
-
-/* --device HOST_PATH[:CONTAINER_PATH]: a host node bound into /dev. The
- * first step on the host fills in the numbers (step_init()). */
-#define MAX_DEVICES 8
-struct device {
-	const char *host_path, *container_path;
-	char type;              /* 'b' or 'c' */
-	unsigned major, minor;
-};
-
-/* --device-read-bps and the like: DEV:VALUE, DEV a block device's path. */
-enum io_limit_kind { IO_READ_BPS, IO_WRITE_BPS, IO_READ_IOPS, IO_WRITE_IOPS };
-#define MAX_IO_LIMITS 16
-struct io_limit {
-	enum io_limit_kind kind;
-	const char *path;
-	uint64_t value;         /* bytes or operations per second */
-	unsigned major, minor;
-};
-
-/* Eight-byte fields first, then four-byte ones, then the flags: no padding
- * between them (clang-analyzer's optin.performance.Padding). */
-struct options {
-	const char *hostname;
-	const char *skel;        /* NULL: the skelfs/ next to the binaries */
-	uint64_t rootfs_size;    /* bytes */
-	const char *rootfs_size_text;
-	uint64_t cap_add, cap_drop; /* bit masks of capability numbers */
-	uint64_t memory;         /* bytes, 0: no limit */
-	const char *memory_text;
-	uint64_t memory_reservation; /* bytes, 0: none */
-	const char *memory_reservation_text;
-	const char *cpuset_cpus, *cpuset_mems; /* "0-2,4"; NULL: all */
-	char **command;          /* NULL-terminated; empty: the login shell */
-	struct ulimit ulimits[RLIMIT_NLIMITS];
-	struct device devices[MAX_DEVICES];
-	struct io_limit io_limits[MAX_IO_LIMITS];
-	struct sysctl sysctls[MAX_SYSCTLS];
-	struct cidr host_ip, ip;
-	int until;               /* the last step of the chain, 1..8 */
-	enum net_mode net;
-	unsigned stop_timeout;   /* seconds between forwarded signal and SIGKILL */
-	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */
-	unsigned pids;           /* 0: no limit */
-	unsigned device_count, io_limit_count;
-	unsigned blkio_weight;   /* 10..1000, 0: none */
-	int sysctl_count;
-	unsigned cpu_shares;     /* 2..262144, 0: not given */
-	bool verbose;
-	bool ipc_host;           /* --ipc host: no IPC namespace of its own */
-	bool overlay;
-	bool addresses_given;    /* --host-ip or --ip: no automatic next subnet */
-	bool cap_add_all, cap_drop_all;
-	bool seccomp_unconfined;
 };
 
 /* The step this program is: set by step_init(). */
@@ -166,39 +88,5 @@ __attribute__((noreturn)) void exec_next(const struct options *options);
 
 /* Hand-over state that outlives one step (see DESIGN.md). */
 int handed_cgroup_fd(void);          /* -1 when step7 is not in the chain */
-
-/* The option parser (options.c). It never exits and prints nothing:
- * step_init() prints the message and exits 2 on OPTIONS_BAD_INPUT, prints
- * the usage and exits 0 on OPTIONS_HELP. Fuzz targets call it directly. */
-enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_BAD_INPUT };
-int parse_options(int argc, char **argv, struct options *options, char *error, size_t error_size);
-void print_usage(void);
-
-/* Helpers for the option parser, also used by fuzz targets. */
-int parse_size(const char *text, uint64_t *bytes);
-int parse_cidr(const char *text, struct cidr *cidr);
-int parse_cpus(const char *text, unsigned *milli);
-/* CPUs or memory nodes by number, 0 to CPU_LIST_MAX - 1 (as glibc's cpu_set_t). */
-#define CPU_LIST_MAX 1024
-struct cpu_list {
-	uint64_t bits[CPU_LIST_MAX / 64];
-};
-int parse_cpu_list(const char *text, struct cpu_list *list);
-/* What only the host can tell, checked by the first step: are the CPUs and
- * memory nodes of --cpuset-cpus/--cpuset-mems there? As parse_options(). */
-int check_on_host(const struct options *options, char *error, size_t error_size);
-int parse_capability(const char *text, int *number, bool *all);
-bool valid_hostname(const char *name);
-/* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */
-const char *parse_ulimit(const char *text, int *resource, struct ulimit *limit);
-/* NULL when TEXT is HOST_PATH[:CONTAINER_PATH], else why it is not. */
-const char *parse_device(const char *text, struct device *device);
-/* NULL when TEXT is DEV:RATE (RATE with a unit, kb mb gb) or, for
- * iops, DEV:N; else why it is not. */
-const char *parse_io_limit(const char *text, struct io_limit *limit);
-const char *io_limit_option(enum io_limit_kind kind); /* "--device-read-bps" */
-/* Docker's names of the resources, by number ("nofile"); NULL: none. */
-extern const char *const ulimit_names[RLIMIT_NLIMITS];
-const char *format_size(uint64_t bytes, char *buffer, size_t length);
 
 #endif

@@ -1,7 +1,8 @@
 /* fuzz.h: what every fuzz target shares.
  *
  * Each fuzz_*.c is a libFuzzer target (LLVMFuzzerTestOneInput) for one
- * parser of common/options.c, built and run by `make fuzz` (mk/fuzz.mk).
+ * parser of options/ (values.c, options.c), built and run by `make fuzz`
+ * (mk/fuzz.mk).
  * A target crashes, and so fails `make fuzz`, on a sanitizer report or on
  * a broken property checked with require().
  */

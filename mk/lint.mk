@@ -10,8 +10,8 @@
 DEB_LINT := clang clang-tidy cppcheck shellcheck libclang-rt-14-dev
 # The test probes (tests/probes/*.c) are not in LINT_C yet: escape.c has
 # clang-tidy findings (atoi, unchecked fclose) to fix first.
-LINT_C := $(sort $(wildcard common/*.c supervisor/*.c step[1-8]-*/*.c fuzz/*.c bench/*.c))
-LINT_C_DIRS := common supervisor $(wildcard step[1-8]-*) fuzz $(wildcard bench/*.c)
+LINT_C := $(sort $(wildcard common/*.c options/*.c supervisor/*.c step[1-8]-*/*.c fuzz/*.c bench/*.c))
+LINT_C_DIRS := common options supervisor $(wildcard step[1-8]-*) fuzz $(wildcard bench/*.c)
 LINT_CFLAGS := -std=c11 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LINT_SHELL := $(wildcard tools/*.sh tools/vm/* .ci/run bench/*.sh bench/*/*.sh tests/*.bash)
 LINT_BATS := $(wildcard tests/*.bats)

@@ -340,7 +340,7 @@ link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }
 	run "$STEPS/step1" --help
 	assert_success
 	local options option
-	options=$(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$PROJECT/common/options.c" | cut -d'"' -f2)
+	options=$(grep -o '{ "[a-z-]*", [a-z_]*_argument' "$PROJECT/options/options.c" | cut -d'"' -f2)
 	[ -n "$options" ]
 	for option in $options; do
 		assert_output --regexp "(^|[ ,])--$option( |$)"
