@@ -162,6 +162,13 @@ die_call(void)
 	exit(EXIT_SETUP_FAILED);
 }
 
+void
+exercise_not_done(const char *exercise)
+{
+	die_with_status(EXIT_SETUP_FAILED, "exercise %s is not done (make hint STEP=%d)", exercise,
+			step_number);
+}
+
 #ifdef FAULT_INJECTION
 /* CHAIN_FAULT=<point> fails there as a kernel call would; <point>:pause
  * stops there until killed, so that a test can kill the chain midway (a

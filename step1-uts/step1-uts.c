@@ -29,17 +29,24 @@
 static void
 unshare_uts_namespace(void)
 {
+	/* exercise 1.1: give this process a UTS namespace of its own, so that
+	 * the hostname set next is the container's alone: unshare(2),
+	 * uts_namespaces(7) */
 	narrate("unshare(CLONE_NEWUTS)");
 	if (unshare(CLONE_NEWUTS) == -1)
 		die_call();
+	/* end of exercise 1.1 */
 }
 
 static void
 set_hostname(const char *hostname)
 {
+	/* exercise 1.2: set the hostname to HOSTNAME, which --hostname gives
+	 * (default mycontainer): sethostname(2) */
 	narrate("sethostname(\"%s\", %zu)", hostname, strlen(hostname));
 	if (sethostname(hostname, strlen(hostname)) == -1)
 		die_call();
+	/* end of exercise 1.2 */
 }
 
 /* POSIX message queues appear as files once a mqueue filesystem is mounted

@@ -3,12 +3,14 @@
 
 load helpers
 
+# bats test_tags=exercise:1-2
 @test "step1-uts: the hostname inside is mycontainer [default]" {
 	run_chain --until 1 hostname
 	assert_success
 	assert_output mycontainer
 }
 
+# bats test_tags=exercise:1-1
 @test "step1-uts: the host's hostname is unchanged" {
 	local before
 	before=$(hostname)
@@ -17,12 +19,14 @@ load helpers
 	assert_equal "$(hostname)" "$before"
 }
 
+# bats test_tags=exercise:1-2
 @test "step1-uts: --hostname sets the name inside" {
 	run_chain --until 1 --hostname web-1.example hostname
 	assert_success
 	assert_output web-1.example
 }
 
+# bats test_tags=exercise:1-1
 @test "step1-uts: the UTS namespace differs from the host's, the others do not yet [--until 1]" {
 	run_chain --until 1 sh -c 'for n in uts pid net mnt; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success
@@ -32,6 +36,7 @@ load helpers
 	assert_line "mnt $(host_namespace mnt)"
 }
 
+# bats test_tags=exercise:1-1
 @test "step1-uts: a hostname set inside does not reach the host [--until 1]" {
 	local before
 	before=$(hostname)
@@ -47,12 +52,14 @@ load helpers
 	refute_output mycontainer
 }
 
+# bats test_tags=exercise:1-2
 @test "step1-uts: the kernel's nodename (uname -n) is the hostname inside [--until 1]" {
 	run_chain --until 1 --hostname node-7 uname -n
 	assert_success
 	assert_output node-7
 }
 
+# bats test_tags=exercise:1-1
 @test "step1-uts: ./step1 --until 1 starts no supervisor: COMMAND is the process started" {
 	start_container --until 1 sleep 30
 	wait_until 5 eval "[ \"\$(cat /proc/$BG_PID/comm)\" = sleep ]"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# test-exercises.sh [STEP...]: check the exercises themselves, as TAP, for
+# each step with an exercises.md (default: all of them):
+#  - the learner's copy, every exercise a TODO, builds with the project's
+#    warnings;
+#  - each exercise left undone, the others as the reference, fails at least
+#    one of the tests tagged with it;
+#  - each plausible mistake of exercises.md, applied to the reference, fails
+#    at least one of its exercise's tagged tests (make mutants).
+# The reference passing its tests is make test's part. Needs root, and the
+# reference built (make all test-skel faults).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+steps=("$@")
+if [ ${#steps[@]} -eq 0 ]; then
+	for file in step*/exercises.md; do
+		name=${file%%/*}
+		number=${name#step}
+		steps+=("${number%%-*}")
+	done
+fi
+
+work=build/exercises
+rm -rf "$work"
+mkdir -p "$work"
+count=0 failed=0
+# result OK|FAIL DESCRIPTION
+result() {
+	count=$((count + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $count $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $count $2"
+	fi
+}
+
+for step in "${steps[@]}"; do
+	copy=$work/step$step-todo
+	python3 tools/exercises.py write "$step" "$copy" || exit 2
+	if GRADE_BUILD_ONLY=1 bash tools/grade.sh "$step" "$copy" >"$copy.log" 2>&1; then
+		result OK "exercises: step$step with every exercise a TODO builds"
+	else
+		result FAIL "exercises: step$step with every exercise a TODO builds"
+		sed 's/^/# /' "$copy.log"
+	fi
+	while IFS=$'\t' read -r exercise _; do
+		tag=$(python3 tools/exercises.py tag "$exercise")
+		copy=$work/step$step-undone-$exercise
+		python3 tools/exercises.py write "$step" "$copy" "$exercise" || exit 2
+		GRADE_QUIET=1 bash tools/grade.sh "$step" "$copy" "$tag" >"$copy.log" 2>&1
+		status=$?
+		if [ $status -eq 1 ]; then
+			result OK "exercises: $exercise left undone fails its tests"
+		else
+			result FAIL "exercises: $exercise left undone fails its tests (grade.sh exited $status)"
+			sed 's/^/# /' "$copy.log"
+		fi
+	done < <(python3 tools/exercises.py list "$step")
+	while IFS=$'\t' read -r exercise number why; do
+		tag=$(python3 tools/exercises.py tag "$exercise")
+		copy=$work/step$step-mistake-$exercise-$number
+		python3 tools/exercises.py mutate "$step" "$exercise" "$number" "$copy" || exit 2
+		GRADE_QUIET=1 bash tools/grade.sh "$step" "$copy" "$tag" >"$copy.log" 2>&1
+		status=$?
+		if [ $status -eq 1 ]; then
+			result OK "exercises: $exercise mistake $number is caught: $why"
+		else
+			result FAIL "exercises: $exercise mistake $number survives its tests: $why (grade.sh exited $status)"
+			sed 's/^/# /' "$copy.log"
+		fi
+	done < <(python3 tools/exercises.py mistakes "$step")
+done
+echo "1..$count"
+[ $failed -eq 0 ]
