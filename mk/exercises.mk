@@ -16,7 +16,7 @@
 #                            version builds, each undone exercise fails its
 #                            tests, and make mutants
 
-EXERCISE_DIR := exercise
+EXERCISE_DIR ?= exercise
 EXERCISE_STEPS := $(sort $(foreach file,$(wildcard step*/exercises.md),\
 	$(firstword $(subst -, ,$(patsubst step%,%,$(file))))))
 # The step's folder (step1-uts) and the learner's copy of it.
@@ -35,16 +35,39 @@ $(BUILD)/$(EXERCISE_FOLDER)/%.o: $(EXERCISE_SOURCE)/%.c $(COMMON_HEADERS)
 		-c -o $@ $<
 endif
 
-.PHONY: exercise check hint solution reset mutants test-exercises exercise-step
+.PHONY: exercise check hint solution reset mutants test-exercises
 
-exercise-step:
-	@[ -n "$(STEP)" ] || { echo "make: say which step: STEP=1 (steps with exercises: $(EXERCISE_STEPS))" >&2; exit 2; }
-	@[ -n "$(STEP_FOLDER)" ] || { echo "make: step $(STEP) has no exercises (steps with exercises: $(EXERCISE_STEPS))" >&2; exit 2; }
+# Bad input stops make before any recipe, in one line, with status 2:
+# STEP must name a step with exercises, and check, hint and solution need
+# the learner's copy.
+ifneq ($(filter exercise check hint solution reset,$(MAKECMDGOALS)),)
+ifeq ($(STEP),)
+$(error say which step: STEP=N, one of $(EXERCISE_STEPS))
+endif
+ifeq ($(STEP_FOLDER),)
+$(error step '$(STEP)' has no exercises (steps with exercises: $(EXERCISE_STEPS)))
+endif
+ifneq ($(filter check hint solution,$(MAKECMDGOALS)),)
+ifeq ($(wildcard $(LEARNER_COPY)),)
+$(error no $(LEARNER_COPY)/ yet: make exercise STEP=$(STEP) makes it)
+endif
+endif
+ifneq ($(filter exercise,$(MAKECMDGOALS)),)
+ifneq ($(wildcard $(LEARNER_COPY)),)
+ifneq ($(FORCE),1)
+$(error $(LEARNER_COPY)/ is there already, with your work: keep going, or start over with FORCE=1 or make reset STEP=$(STEP))
+endif
+endif
+endif
+ifneq ($(ID),)
+ifeq ($(filter $(ID),$(shell python3 tools/exercises.py list $(STEP) | cut -f1)),)
+$(error step $(STEP) has no exercise '$(ID)' (make exercise STEP=$(STEP) lists them))
+endif
+endif
+endif
 
 ## exercises: your copy of step STEP in exercise/, with TODOs (FORCE=1 overwrites)
-exercise: exercise-step
-	@if [ -e $(LEARNER_COPY) ] && [ "$(FORCE)" != 1 ]; then \
-		echo "make: $(LEARNER_COPY)/ is there already, with your work: keep going, or FORCE=1 (or make reset STEP=$(STEP)) to start over" >&2; exit 2; fi
+exercise:
 	@rm -rf $(LEARNER_COPY)
 	@python3 tools/exercises.py write $(STEP) $(LEARNER_COPY)
 	@echo "Your copy of $(STEP_FOLDER) is in $(LEARNER_COPY)/. Its exercises:"
@@ -52,18 +75,16 @@ exercise: exercise-step
 	@echo "Read TUTORIAL.md, chapter $(STEP), then fill in each TODO; sudo make check STEP=$(STEP) grades them."
 
 ## exercises sudo: build the chain with your step STEP and grade it (ID=N.k: one exercise)
-check: exercise-step all test-skel faults
-	@[ -d $(LEARNER_COPY) ] || { echo "make: no $(LEARNER_COPY)/ yet: make exercise STEP=$(STEP)" >&2; exit 2; }
+check:
+	@$(MAKE) --no-print-directory -s all test-skel faults
 	@bash tools/grade.sh $(STEP) $(LEARNER_COPY) $(if $(ID),$(shell python3 tools/exercises.py tag $(ID)))
 
 ## exercises: the next hint for the first unfinished exercise of step STEP
-hint: exercise-step
-	@[ -d $(LEARNER_COPY) ] || { echo "make: no $(LEARNER_COPY)/ yet: make exercise STEP=$(STEP)" >&2; exit 2; }
+hint:
 	@python3 tools/exercises.py hint $(STEP) $(LEARNER_COPY)
 
 ## exercises: keep your files as .mine, put the reference in, show the difference
-solution: exercise-step
-	@[ -d $(LEARNER_COPY) ] || { echo "make: no $(LEARNER_COPY)/ yet: make exercise STEP=$(STEP)" >&2; exit 2; }
+solution:
 	@for file in $(STEP_FOLDER)/*.[ch]; do \
 		mine=$(LEARNER_COPY)/$${file##*/}; \
 		cmp -s $$file $$mine && continue; \
@@ -73,7 +94,7 @@ solution: exercise-step
 	done; true
 
 ## exercises: throw your copy of step STEP away and start over
-reset: exercise-step
+reset:
 	rm -rf $(LEARNER_COPY)
 	@$(MAKE) --no-print-directory exercise STEP=$(STEP)
 

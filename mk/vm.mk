@@ -20,7 +20,7 @@ VM_MODULES ?= veth overlay loop
 # and under TCG each test costs ~4 s (about 10 minutes of CI for nothing
 # that cgroup v2 changes); tests/build.bats reads the makefiles, which the
 # guest does not build with. VM_TESTS=tests/ runs them all.
-VM_NOT_IN_GUEST := tests/bad-input.bats tests/build.bats
+VM_NOT_IN_GUEST := tests/bad-input.bats tests/build.bats tests/exercises.bats
 VM_TESTS ?= $(filter-out $(VM_NOT_IN_GUEST),$(sort $(wildcard tests/*.bats)))
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.
