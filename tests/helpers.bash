@@ -20,10 +20,15 @@ TEST_SKEL=${TEST_SKEL:-$PROJECT/build/test-skel}
 # The steps, from steps.table (the one list of them): STEP_FOLDERS[N] is
 # stepN's folder, which is also its process name; LAST_STEP is the number
 # of the last row.
-STEP_FOLDERS=()
-while read -r number folder _; do
-	[[ $number =~ ^[0-9]+$ ]] && STEP_FOLDERS[number]=$folder
-done <"$PROJECT/steps.table"
+read_steps_table() {
+	local number folder
+	STEP_FOLDERS=()
+	while read -r number folder _; do
+		if [[ $number =~ ^[0-9]+$ ]]; then STEP_FOLDERS[number]=$folder; fi
+	done <"$PROJECT/steps.table"
+}
+read_steps_table
+# shellcheck disable=SC2034 # read by the test files
 LAST_STEP=${#STEP_FOLDERS[@]}
 
 require_root() {
