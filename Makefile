@@ -1,6 +1,6 @@
 # Containers - a look under the hood, in C.
 #
-#   make            build ./step1 ... ./step8 and the skeleton's tools
+#   make            build the steps (./step1, ./step2, ...) and the skeleton's tools
 #   sudo make run   the container (deps, build, skeleton, then ./step1)
 #   sudo make test  the bats suite on this kernel
 #   make help       every target, with what it does
@@ -9,12 +9,11 @@
 # above its rule, here and in mk/*.mk; `make help` prints them
 # (tools/make-help.awk) and tests/build.bats checks that none is missing.
 #
-# Steps 6-8 run after step5 has replaced the root with the skeleton, where
-# the host's libraries are out of reach, so they must be linked statically
-# (DESIGN.md). Steps 1, 2, 4 and 5 are static too: without the dynamic
-# loader each starts sooner (bench/RESULTS.md compares a dynamic and a
-# static `true`), and the chain starts eight programs. step3 is dynamic:
-# Debian ships no static libmnl.
+# The steps are the rows of steps.table, the one list of them: their
+# folders, libraries, what each needs, and why each is static or dynamic.
+# Steps after step5's pivot_root must be static (DESIGN.md); the others are
+# static too where they can be, because without the dynamic loader each
+# starts sooner (bench/RESULTS.md compares a dynamic and a static `true`).
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -47,46 +46,46 @@ SUPERVISOR_OBJECTS := $(SUPERVISOR_SOURCES:%.c=$(BUILD)/%.o)
 # points (mk/faults.mk).
 TEST_PREREQUISITES := all test-skel faults
 
-STEPS := $(BIN)/step1 $(BIN)/step2 $(BIN)/step3 $(BIN)/step4 $(BIN)/step5 \
-	 $(BIN)/step6 $(BIN)/step7 $(BIN)/step8
+# steps.table as make variables, one word of tools/steps.awk's output per
+# assignment: STEP_NUMBERS (1 2 3 ...) and, for each step N, STEP_FOLDER_N,
+# STEP_PIVOT_N, STEP_LINK_N, STEP_LIBS_N (-lcap ...), STEP_NEEDS_N.
+$(foreach assignment,$(shell awk -f tools/steps.awk -v output=make steps.table),$(eval $(assignment)))
+$(if $(STEP_NUMBERS),,$(error steps.table: no steps (tools/steps.awk says why above)))
+STEPS := $(addprefix $(BIN)/step,$(STEP_NUMBERS))
+STEP_FOLDERS := $(foreach step,$(STEP_NUMBERS),$(STEP_FOLDER_$(step)))
 
 .PHONY: all deps run test clean skelfs help
-## running: the steps ./step1 ... ./step8 and the skeleton (the default)
+## running: the steps of steps.table (./step1 ...) and the skeleton (the default)
 all: $(STEPS) skelfs
 
 ## running: this list
 help:
 	@awk -f tools/make-help.awk $(filter Makefile mk/%.mk,$(MAKEFILE_LIST))
 
-$(BUILD)/%.o: %.c $(COMMON_HEADERS)
+# steps.table as C: LAST_STEP, FOR_EACH_STEP() and --help's list of steps,
+# which common/chain.h includes.
+STEPS_HEADER := $(BUILD)/steps.h
+$(STEPS_HEADER): steps.table tools/steps.awk
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(PKGS)) -c -o $@ $<
+	awk -f tools/steps.awk -v output=c steps.table >$@.new && mv $@.new $@
+
+$(BUILD)/%.o: %.c $(COMMON_HEADERS) $(STEPS_HEADER)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I$(BUILD) $(shell pkg-config --cflags $(PKGS)) -c -o $@ $<
 
 # The list step8 compiles in (made by tools/seccomp-allowlist.py, committed),
 # and the header of its rules on arguments.
 $(BUILD)/step8-seccomp/step8-seccomp.o: step8-seccomp/allowed-calls.h step8-seccomp/argument-masks.h
 $(BUILD)/step8-seccomp/argument-masks.o: step8-seccomp/argument-masks.h
 
-$(BIN)/step1: $(BUILD)/step1-uts/step1-uts.o $(COMMON_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step2: $(BUILD)/step2-pid/step2-pid.o $(COMMON_OBJECTS) $(SUPERVISOR_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step3: $(BUILD)/step3-net/step3-net.o $(BUILD)/step3-net/netlink.o $(COMMON_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap -lmnl
-$(BIN)/step4: $(BUILD)/step4-mnt/step4-mnt.o $(COMMON_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step5: $(BUILD)/step5-rootfs/step5-rootfs.o $(BUILD)/step5-rootfs/copy.o \
-		   $(BUILD)/step5-rootfs/dev.o $(BUILD)/step5-rootfs/mounts.o $(COMMON_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step6: $(BUILD)/step6-caps/step6-caps.o $(COMMON_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step7: $(BUILD)/step7-cgroup/step7-cgroup.o $(BUILD)/step7-cgroup/rlimits.o \
-		   $(BUILD)/step7-cgroup/guarantees.o $(BUILD)/step7-cgroup/io.o \
-		   $(BUILD)/step7-cgroup/cgroup-files.o $(COMMON_OBJECTS) $(SUPERVISOR_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
-$(BIN)/step8: $(BUILD)/step8-seccomp/step8-seccomp.o $(BUILD)/step8-seccomp/argument-masks.o \
-		   $(COMMON_OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lseccomp -lcap
+# ./stepN: every .c of its folder, the shared objects, supervisor/ if its
+# row needs it, static unless its row says dynamic, and its row's libraries.
+define step_rule
+$(BIN)/step$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(STEP_FOLDER_$(1))/*.c)) $(COMMON_OBJECTS) \
+		$(if $(filter supervisor,$(STEP_NEEDS_$(1))),$(SUPERVISOR_OBJECTS))
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) $(if $(filter static,$(STEP_LINK_$(1))),$$(STATIC)) -o $$@ $$^ $(STEP_LIBS_$(1))
+endef
+$(foreach step,$(STEP_NUMBERS),$(eval $(call step_rule,$(step))))
 
 # The skeleton: committed fixed files, plus the host's tools and their
 # libraries (gitignored), refreshed when the list of tools changes.
@@ -110,7 +109,7 @@ test: deps
 	$(MAKE) --no-print-directory $(TEST_PREREQUISITES)
 	bats tests/
 
-## cleaning: remove build/, ./step1 ... ./step8, the host's tools in skelfs/
+## cleaning: remove build/, the steps (./step1 ...), the host's tools in skelfs/
 clean:
 	rm -rf $(BUILD) $(STEPS)
 	bash tools/make-skelfs.sh --clean skelfs

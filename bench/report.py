@@ -18,11 +18,15 @@ import sys
 
 results_dir, results_md, layers_svg = sys.argv[1:4]
 
+# The steps, in order: the folders of steps.table's rows (run from the top
+# of the checkout, as bench.sh does).
+with open("steps.table") as table:
+    LAYER_NAMES = [line.split()[1] for line in table if line.strip() and not line.lstrip().startswith("#")]
+
 # (id, what) in the order of the table; a missing file is left out.
 SECTIONS = [
     ("The chain, prefix by prefix", [
-        ("true", None), ("until1", None), ("until2", None), ("until3", None), ("until4", None),
-        ("until5", None), ("until6", None), ("until7", None), ("full", None)]),
+        ("true", None)] + [(f"until{n}", None) for n in range(1, len(LAYER_NAMES))] + [("full", None)]),
     ("The chain, variants (diagnostic)", [
         ("full-overlay", None), ("full-overlay-none", None), ("full-unconfined", None), ("until3-none", None),
         ("until5-overlay", None), ("true-static", None), ("true-nolibc", None)]),
@@ -100,11 +104,9 @@ def table_lines(markdown):
 
 
 # --- Per-layer costs: consecutive prefixes --------------------------------------
-LAYER_NAMES = ["step1-uts", "step2-pid", "step3-net", "step4-mnt", "step5-rootfs", "step6-caps",
-               "step7-cgroup", "step8-seccomp"]
-prefix_ids = ["true"] + [f"until{n}" for n in range(1, 8)] + ["full"]
+prefix_ids = ["true"] + [f"until{n}" for n in range(1, len(LAYER_NAMES))] + ["full"]
 layers = []
-for n in range(8):
+for n in range(len(LAYER_NAMES)):
     a, b = median_of(prefix_ids[n]), median_of(prefix_ids[n + 1])
     if a is not None and b is not None:
         layers.append((LAYER_NAMES[n], b - a))
@@ -152,7 +154,7 @@ def chain_segments(path):
             argv = argv_of(text)
             name = os.path.basename(argv[0]) if argv else "?"
             if name == "step1":
-                name = "step1-uts"
+                name = LAYER_NAMES[0]
             marks.append((name if name.startswith("step") else "COMMAND", t, pid))
     command = [m for m in marks if m[0] == "COMMAND"]
     if not command or not events:

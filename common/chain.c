@@ -1,10 +1,12 @@
 /* chain.c: errors, narration and the hand-over from one step to the next.
  *
  * The first step that runs on the host opens, next to its own binary, every
- * later step of the chain, and step7's cgroup directory if step7 will run.
- * The descriptors pass down through exec; each step executes the next one by
- * descriptor. That is how steps 6-8 still start after step5 has replaced the
- * root filesystem and the host's files are out of reach (DESIGN.md).
+ * later step of the chain, and the cgroup directory if a step that needs it
+ * will run (steps.table lists the steps and what each needs). The
+ * descriptors pass down through exec; each step executes the next one by
+ * descriptor. That is how the steps after step5 still start once it has
+ * replaced the root filesystem and the host's files are out of reach
+ * (DESIGN.md).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -29,9 +31,14 @@ const char *step_name = "step";
 int step_number;
 bool verbose;
 
-static const char *const step_names[LAST_STEP + 1] = {
-	NULL,          "step1-uts",     "step2-pid",    "step3-net",     "step4-mnt",
-	"step5-rootfs", "step6-caps", "step7-cgroup", "step8-seccomp",
+/* Each step's name and what it needs from the chain: steps.table's rows. */
+static const struct step_row {
+	const char *name;
+	unsigned needs; /* enum step_needs */
+} steps[LAST_STEP + 1] = {
+#define STEP(number, name, needs) [number] = { name, needs },
+	FOR_EACH_STEP(STEP)
+#undef STEP
 };
 
 /* Descriptors of the steps still to run, in order; handed down in the
@@ -302,6 +309,18 @@ validate_skeleton(const struct options *options)
 		die_with_status(EXIT_BAD_INPUT, "--skel %.200s: %s", options->skel, strerror(errno));
 }
 
+/* What the steps from this one to --until need from the chain, as a sum
+ * of enum step_needs. */
+static unsigned
+chain_needs(const struct options *options)
+{
+	unsigned needs = 0;
+
+	for (int step = step_number; step <= options->until; step++)
+		needs |= steps[step].needs;
+	return needs;
+}
+
 /* The first step on the host: check what only the host can tell, then open
  * what the later steps will need once the host is out of reach. */
 static void
@@ -315,7 +334,7 @@ open_chain(struct options *options)
 		die_errno("unsetenv");
 	if (geteuid() != 0)
 		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
-	if (step_number <= 5 && options->until >= 5)
+	if (chain_needs(options) & STEP_NEEDS_SKELETON)
 		validate_skeleton(options);
 	/* --sysctl: the step that makes a namespace writes its parameters; a
 	 * chain that starts after that step would leave them unset unsaid. */
@@ -332,7 +351,7 @@ open_chain(struct options *options)
 		snprintf(path, sizeof(path), "%s/step%d", directory, step);
 		next_step_fds[next_step_count++] = open_handed_down(path, 0);
 	}
-	if (step_number <= 7 && options->until >= 7) {
+	if (chain_needs(options) & STEP_NEEDS_CGROUP) {
 		char text[16];
 		int fd = open_handed_down("/sys/fs/cgroup", O_DIRECTORY);
 		snprintf(text, sizeof(text), "%d", fd);
@@ -449,6 +468,9 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 {
 	step_number = number;
 	step_name = name;
+	/* The name is also what the previous step gives as argv[0]. */
+	if (number < 1 || number > LAST_STEP || strcmp(name, steps[number].name) != 0)
+		die("not step %d of steps.table (rebuilt since it changed?)", number);
 	/* A caller may start us with 0, 1 or 2 closed (`<&-`): the next file
 	 * opened would then become one of them, and the container's stdin
 	 * would be a step's binary or a pipe's wrong end. /dev/null instead. */
@@ -480,8 +502,8 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	}
 	verbose = options->verbose;
 
-	/* The skeleton is on the host: only steps up to step5 can see it. */
-	if (options->skel == NULL && step_number <= 5 && options->until >= 5) {
+	/* The skeleton is on the host: only steps before the pivot can see it. */
+	if (options->skel == NULL && (chain_needs(options) & STEP_NEEDS_SKELETON)) {
 		static char default_skel[PATH_MAX];
 		binary_directory(default_skel, sizeof(default_skel) - 8);
 		size_t used = strlen(default_skel);
@@ -576,7 +598,7 @@ exec_next(const struct options *options)
 	narrate("fcntl(%d, F_SETFD, FD_CLOEXEC)", fd);
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
 		die_call();
-	original_argv[0] = (char *)step_names[step_number + 1];
+	original_argv[0] = (char *)steps[step_number + 1].name;
 	/* What fexecve(3) calls, made here so that -v names the call made. */
 	narrate("execveat(%d, \"\", [\"%s\", ...], AT_EMPTY_PATH)", fd, original_argv[0]);
 	execveat(fd, "", original_argv, environ, AT_EMPTY_PATH);

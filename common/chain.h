@@ -1,7 +1,7 @@
 /* chain.h: the plumbing every step shares.
  *
  * Nothing in here isolates anything. It is the part of each step that is
- * the same in all eight: reading the options (the parser is in options/),
+ * the same in every step: reading the options (the parser is in options/),
  * reporting errors in one shape, narrating kernel calls with -v, and
  * handing over to the next step (or to COMMAND at the end of the chain).
  * See DESIGN.md for the hand-over.
@@ -14,8 +14,16 @@
 #include <sys/types.h>
 
 #include "../options/options.h"
+/* LAST_STEP, FOR_EACH_STEP() and STEPS_HELP: the rows of steps.table, made
+ * into build/steps.h by tools/steps.awk. */
+#include "steps.h"
 
-#define LAST_STEP 8
+/* What a step needs from the chain, its row's "needs" in steps.table. */
+enum step_needs {
+	STEP_NEEDS_SUPERVISOR = 1, /* linked with supervisor/ (the Makefile) */
+	STEP_NEEDS_SKELETON = 2,   /* --skel, checked and found on the host */
+	STEP_NEEDS_CGROUP = 4,     /* /sys/fs/cgroup opened on the host: handed_cgroup_fd() */
+};
 
 /* Exit statuses, as shells and Docker use them. */
 enum {
@@ -92,6 +100,6 @@ void write_own_sysctls(const struct options *options);
 __attribute__((noreturn)) void exec_next(const struct options *options);
 
 /* Hand-over state that outlives one step (see DESIGN.md). */
-int handed_cgroup_fd(void);          /* -1 when step7 is not in the chain */
+int handed_cgroup_fd(void);          /* -1 when no step that needs it is in the chain */
 
 #endif

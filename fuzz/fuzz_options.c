@@ -1,6 +1,6 @@
 /* fuzz_options: the whole option parser on a fuzzed argv.
  *
- * The input's first byte picks the step that parses (0 to 8, as
+ * The input's first byte picks the step that parses (0 to LAST_STEP, as
  * step_number), the rest is split on NUL bytes into argv[1..]. Properties:
  * parse_options() returns one of its three results; on success every value
  * is in the range its option documents and COMMAND lies within argv; on bad

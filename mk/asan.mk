@@ -4,21 +4,22 @@
 #   sudo make test-asan   build the steps into build-asan/ and run tests/
 #                         against them (STEPS=build-asan, SKEL=build-asan/skelfs)
 #
-# Steps 6-8 are static in the normal build because they start after step5's
-# pivot_root, where the host's libraries are out of reach (1, 2, 4 and 5
-# are static only to start sooner). The sanitizers' runtimes cannot be
-# linked statically (gcc and clang refuse -static with
-# -fsanitize=address), so here all eight steps are dynamic, and the skeleton
+# The steps after step5's pivot_root (pivot "after" in steps.table) are
+# static in the normal build because the host's libraries are out of reach
+# there (the others are static only to start sooner). The sanitizers'
+# runtimes cannot be linked statically (gcc and clang refuse -static with
+# -fsanitize=address), so here every step is dynamic, and the skeleton
 # they pivot into, build-asan/skelfs, is a copy of skelfs/ plus every
-# library that ldd lists for steps 6-8 (libasan, libubsan, libcap,
-# libseccomp, libgcc_s...). The steps find it next to their binaries
+# library that ldd lists for the steps after the pivot (libasan, libubsan,
+# libcap, libseccomp, libgcc_s...). The steps find it next to their binaries
 # through /proc/self/exe; tests that make their own skeleton copy $SKEL.
 
 ASAN_DIR := build-asan
 ASAN_CC ?= clang
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	       -fno-sanitize-recover=all
-ASAN_STEPS := $(addprefix $(ASAN_DIR)/step,1 2 3 4 5 6 7 8)
+ASAN_STEPS := $(addprefix $(ASAN_DIR)/step,$(STEP_NUMBERS))
+ASAN_AFTER_PIVOT := $(strip $(foreach step,$(STEP_NUMBERS),$(if $(filter after,$(STEP_PIVOT_$(step))),$(step))))
 # The suite checks exit statuses, so any report fails the test that caused
 # it: ASan exits with 1 (or aborts: status 134), UBSan aborts because of
 # -fno-sanitize-recover.
@@ -35,12 +36,12 @@ ASAN_OPTIONS_TEST := abort_on_error=1:halt_on_error=1:detect_leaks=0:strict_stri
 UBSAN_OPTIONS_TEST := print_stacktrace=1:halt_on_error=1:abort_on_error=1
 
 # asan_skeleton FROM TO: TO becomes a copy of the skeleton FROM plus every
-# library ldd lists for steps 6-8, at its /usr path (merged /usr, as
+# library ldd lists for the steps after the pivot, at its /usr path (merged /usr, as
 # tools/make-skelfs.sh lays it out).
 define asan_skeleton
 	rm -rf $(2)
 	cp -a $(1) $(2)
-	@for library in $$(for step in 6 7 8; do ldd $(ASAN_DIR)/step$$step; done \
+	@for library in $$(for step in $(ASAN_AFTER_PIVOT); do ldd $(ASAN_DIR)/step$$step; done \
 			| awk '$$2 == "=>" && $$3 ~ /^\// { print $$3 } $$1 ~ /^\// { print $$1 }' | sort -u); do \
 		case $$library in /usr/*) target=$(2)$$library ;; *) target=$(2)/usr$$library ;; esac; \
 		mkdir -p $$(dirname $$target) && cp -L --preserve=mode $$library $$target || exit 1; \

@@ -7,5 +7,5 @@ FAULTS_DIR := build-faults
 ## testing: the steps with fault points (CHAIN_FAULT=...) in build-faults/
 faults:
 	$(MAKE) --no-print-directory BUILD=$(FAULTS_DIR)/obj BIN=$(FAULTS_DIR) \
-		EXTRA_CFLAGS=-DFAULT_INJECTION $(addprefix $(FAULTS_DIR)/step,1 2 3 4 5 6 7 8)
+		EXTRA_CFLAGS=-DFAULT_INJECTION $(addprefix $(FAULTS_DIR)/step,$(STEP_NUMBERS))
 	ln -sfn ../skelfs $(FAULTS_DIR)/skelfs

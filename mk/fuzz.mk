@@ -31,9 +31,10 @@ FUZZ_OBJECTS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/obj/fuzz/fuzz_%.o) $(FUZZ_LIBRARY)
 ## checking: build the libFuzzer targets into build/fuzz/
 fuzz-build: $(FUZZ_OBJECTS) $(FUZZ_BINARIES)
 
-$(FUZZ_DIR)/obj/%.o: %.c $(COMMON_HEADERS) fuzz/fuzz.h
+$(FUZZ_DIR)/obj/%.o: %.c $(COMMON_HEADERS) $(STEPS_HEADER) fuzz/fuzz.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(shell pkg-config --cflags libcap) -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -I$(BUILD) $(shell pkg-config --cflags libcap) \
+		-c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/fuzz/fuzz_%.o $(FUZZ_LIBRARY)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ -lcap

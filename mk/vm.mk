@@ -24,7 +24,8 @@ VM_NOT_IN_GUEST := tests/bad-input.bats tests/build.bats tests/exercises.bats
 VM_TESTS ?= $(filter-out $(VM_NOT_IN_GUEST),$(sort $(wildcard tests/*.bats)))
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.
-VM_PROJECT_FILES ?= $(STEPS) skelfs tests $(BUILD)/test-skel build-faults
+# steps.table: the tests read the list of steps from it (tests/helpers.bash).
+VM_PROJECT_FILES ?= $(STEPS) steps.table skelfs tests $(BUILD)/test-skel build-faults
 DEB_VM := qemu-system-x86 cpio zstd kmod
 
 VM_KERNEL := $(VM_DIR)/kernel/version

@@ -97,16 +97,7 @@ print_usage(void)
 	printf("Usage: %s [OPTIONS] [--] [COMMAND [ARG...]]\n\n", step_name);
 	printf("A container built one kernel mechanism at a time. Each step adds its\n"
 	       "layer and executes the next step with the same arguments; the last one\n"
-	       "executes COMMAND (default: bash as a login shell).\n\n"
-	       "  step1-uts      UTS and IPC namespaces, hostname\n"
-	       "  step2-pid      PID namespace, /proc, and the supervisor outside\n"
-	       "  step3-net      network namespace, loopback and a veth pair\n"
-	       "  step4-mnt      mount namespace, all mounts private\n"
-	       "  step5-rootfs   tmpfs root with a copy of the skeleton, pivot_root\n"
-	       "  step6-caps     Docker's default capabilities, no_new_privs\n"
-	       "  step7-cgroup   limits and guarantees of memory, CPU, processes and disk\n"
-	       "                 in a cgroup; rlimits\n"
-	       "  step8-seccomp  Docker's system call allow list, in a seccomp filter\n\n");
+	       "executes COMMAND (default: bash as a login shell).\n\n" STEPS_HELP "\n");
 	printf("General:\n"
 	       "  -h, --help             show this help and exit\n"
 	       "  -v, --verbose          narrate every kernel call on stderr\n"
@@ -345,11 +336,14 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 	case 'v':
 		options->verbose = true;
 		break;
-	case OPT_UNTIL:
-		if (argument[0] < '1' || argument[0] > '8' || argument[1] != '\0')
-			return bad_input(error, "--until: '%.80s' is not a step number from 1 to 8",
-					 argument);
-		options->until = argument[0] - '0';
+	case OPT_UNTIL: /* a row of steps.table: digits, no sign, no leading zero */
+		errno = 0;
+		unsigned long until = strtoul(argument, &end, 10);
+		if (!isdigit((unsigned char)argument[0]) || argument[0] == '0' || *end != '\0' ||
+		    errno != 0 || until > LAST_STEP)
+			return bad_input(error, "--until: '%.80s' is not a step number from 1 to %d",
+					 argument, LAST_STEP);
+		options->until = (int)until;
 		break;
 	case OPT_HOSTNAME:
 		if (!valid_hostname(argument))

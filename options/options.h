@@ -73,7 +73,7 @@ struct options {
 	struct io_limit io_limits[MAX_IO_LIMITS];
 	struct sysctl sysctls[MAX_SYSCTLS];
 	struct cidr host_ip, ip;
-	int until;               /* the last step of the chain, 1..8 */
+	int until;               /* the last step of the chain, 1..LAST_STEP */
 	enum net_mode net;
 	unsigned stop_timeout;   /* seconds between forwarded signal and SIGKILL */
 	unsigned cpus_milli;     /* 1000 per CPU, 0: no limit */

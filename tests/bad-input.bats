@@ -79,10 +79,18 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 
 # --- --until, --stop-timeout ----------------------------------------------------------------------------------
 
-@test "bad-input: --until 0" { bad_input "--until" --until 0 true; }
-@test "bad-input: --until 9" { bad_input "--until" --until 9 true; }
+# A step's number as --help lists it: digits, no sign, no leading zero, 1
+# to the last row of steps.table, which the message names.
+@test "bad-input: --until 0" { bad_input "--until: '0' is not a step number from 1 to $LAST_STEP" --until 0 true; }
+@test "bad-input: --until one past the last step [LAST_STEP + 1]" { bad_input "--until: '$((LAST_STEP + 1))' is not a step number from 1 to $LAST_STEP" --until $((LAST_STEP + 1)) true; }
 @test "bad-input: --until x" { bad_input "--until" --until x true; }
 @test "bad-input: --until 12" { bad_input "--until" --until 12 true; }
+@test "bad-input: --until 100" { bad_input "--until" --until 100 true; }
+@test "bad-input: --until 01 (a leading zero)" { bad_input "--until" --until 01 true; }
+@test "bad-input: --until +1 (a sign)" { bad_input "--until" --until +1 true; }
+@test "bad-input: --until ' 1' (a blank)" { bad_input "--until" --until ' 1' true; }
+@test "bad-input: --until 1x" { bad_input "--until" --until 1x true; }
+@test "bad-input: --until 99999999999999999999 (past the largest long)" { bad_input "--until" --until 99999999999999999999 true; }
 @test "bad-input: --until empty" { bad_input "--until" --until '' true; }
 @test "bad-input: --until 2 given to step3 [./step3]" { bad_input_at 3 "--until 2" --until 2 true; }
 @test "bad-input: --stop-timeout x" { bad_input "--stop-timeout" --stop-timeout x true; }
@@ -212,7 +220,7 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 	assert_failure 127
 	assert_output ""
 	assert_equal "${#stderr_lines[@]}" 1
-	assert_equal "$stderr" "step8-seccomp: nope-not-here: command not found"
+	assert_equal "$stderr" "${STEP_FOLDERS[LAST_STEP]}: nope-not-here: command not found"
 }
 
 @test "bad-input: a COMMAND missing inside exits 127 with one line naming it [--until 1]" {

@@ -80,3 +80,101 @@ help_targets() {
 	run grep -n -- '-pRrq' "$PROJECT/mk/vm.mk"
 	assert_failure
 }
+
+# --- steps.table: the one list of the steps ------------------------------------------------
+
+# table_rows: "number folder pivot link libs needs first-word-of-help" per row.
+table_rows() { awk '!/^[ \t]*(#|$)/ { print $1, $2, $3, $4, $5, $6, $7 }' "$PROJECT/steps.table"; }
+
+@test "steps.table: its rows are the step folders there are, numbered 1 to the last in order" {
+	local folders
+	folders=$(cd "$PROJECT" && printf '%s\n' step*-*/ | tr -d / | sort -V)
+	assert_equal "$(table_rows | cut -d' ' -f2)" "$folders"
+	assert_equal "$(table_rows | cut -d' ' -f1)" "$(seq 1 "$LAST_STEP")"
+	assert_equal "${STEP_FOLDERS[1]}" step1-uts
+	[ "$LAST_STEP" -ge 8 ]
+}
+
+@test "steps.table: --until takes 1 to the last row, and refuses the next naming the last" {
+	local step
+	for ((step = 1; step <= LAST_STEP; step++)); do
+		run "$STEPS/step1" --until "$step" --help
+		assert_success
+	done
+	run --separate-stderr "$STEPS/step1" --until $((LAST_STEP + 1)) true
+	assert_failure 2
+	assert_equal "$stderr" "step1-uts: --until: '$((LAST_STEP + 1))' is not a step number from 1 to $LAST_STEP (see step1-uts --help)"
+}
+
+@test "steps.table: --help lists every row in order, each with its description" {
+	local number folder word
+	run "$STEPS/step1" --help
+	assert_success
+	assert_equal "$(grep -oE '^  step[0-9]+-[a-z0-9]+ ' <<<"$output" | tr -d ' ')" \
+		"$(table_rows | cut -d' ' -f2)"
+	while read -r number folder _ _ _ _ word; do
+		assert_line --regexp "^  $folder +$word( |$)"
+	done < <(table_rows)
+}
+
+@test "steps.table: make all links one binary per row, from every .c of its folder, static as its row says" {
+	local bin=$BATS_TEST_TMPDIR/bin build=$BATS_TEST_TMPDIR/build links line source object
+	local number folder pivot link libs needs _
+	run --separate-stderr make --no-print-directory -C "$PROJECT" -n -B BIN="$bin" BUILD="$build" all
+	assert_success
+	links=$(grep -E -- " -o $bin/step[0-9]+ " <<<"$output")
+	assert_equal "$(grep -c . <<<"$links")" "$LAST_STEP"
+	while read -r number folder pivot link libs needs _; do
+		line=$(grep -E -- " -o $bin/step$number " <<<"$links")" "
+		for source in "$PROJECT/$folder"/*.c; do
+			object=$build/${source#"$PROJECT/"}
+			[[ $line == *" ${object%.c}.o "* ]] || fail "step$number does not link ${object%.c}.o: $line"
+		done
+		[[ $line == *" $build/common/chain.o "* ]]
+		[[ $line == *" -l${libs//,/ -l} "* ]] || fail "step$number does not link $libs last: $line"
+		if [ "$link" = static ]; then
+			[[ $line == *" -static "* ]]
+		else
+			[[ $line != *" -static "* ]]
+		fi
+		if [[ ,$needs, == *,supervisor,* ]]; then
+			[[ $line == *" $build/supervisor/supervise.o "* ]]
+		else
+			[[ $line != *" $build/supervisor/supervise.o "* ]]
+		fi
+		[ "$pivot" = before ] || [ "$link" = static ]
+	done < <(table_rows)
+}
+
+@test "steps.table: tools/steps.awk refuses a row that breaks the header's rules, naming its line" {
+	local table=$BATS_TEST_TMPDIR/steps.table
+	refused() { # refused ROWS MESSAGE
+		printf '# a comment\n%b' "$1" >"$table"
+		run --separate-stderr awk -f "$PROJECT/tools/steps.awk" -v output=c "$table"
+		assert_failure
+		assert_output ""
+		assert_equal "$stderr" "$table:$2"
+	}
+	refused '1 step1-uts before static cap - one\n3 step3-net before static cap - two\n' \
+		'3: step 3 where step 2 comes next (rows go 1, 2, 3... in order)'
+	refused '1 step2-uts before static cap - one\n' \
+		'2: folder step2-uts: not step1-NAME, NAME in lower-case letters and digits'
+	refused '1 step1-uts after dynamic cap - one\n' \
+		'2: link dynamic after the pivot: the host'"'"'s loader and libraries are out of reach there'
+	refused '1 step1-uts after static cap - one\n2 step2-pid before static cap - two\n' \
+		'3: pivot before, but step1 comes after the pivot already'
+	refused '1 step1-averylongname before static cap - one\n' \
+		"2: folder step1-averylongname: longer than 15 characters, the kernel's limit for a process name"
+	refused '1 step1-uts before static cap network one\n' \
+		'2: needs network: one of supervisor, skeleton, cgroup, or -'
+	refused '1 step1-uts before static cap -\n' \
+		'2: a row has 7 columns: step folder pivot link libs needs help'
+}
+
+@test "steps.table: no other file of the build, the chain or the tests lists the steps" {
+	# A glob of the numbers, a loop over them, the C constant, a C list of names.
+	run grep -rnIE --exclude-dir=.work 'step\[1-[0-9]\]|[1] 2 3 4 5 6 7 8|define LAST_STEP [0-9]|"step[0-9]-[a-z]+", *"step' \
+		"$PROJECT"/{Makefile,mk,common,options,supervisor,tools,tests,fuzz,bench,.gitignore,.clang-tidy}
+	echo "$output"
+	assert_failure 1
+}

@@ -12,16 +12,9 @@ inject() {
 	[ -x "$FAULTS/step1" ] || fail "no fault-injection build: run make faults"
 	CHAIN_FAULT=$1 run --separate-stderr "$FAULTS/step1" true
 	assert_equal "$status" 125
-	assert_equal "$stderr" "${1%%-*}-$(step_suffix "$1"): injected fault at $1"
-}
-
-# step3-veth -> net, as in the step's name step3-net.
-step_suffix() {
-	case $1 in
-	step2-*) echo pid ;; step3-*) echo net ;; step4-*) echo mnt ;;
-	step5-*) echo rootfs ;; step6-*) echo caps ;; step7-*) echo cgroup ;;
-	step8-*) echo seccomp ;;
-	esac
+	# step3-veth: a point of step3, named step3-net.
+	local step=${1%%-*}
+	assert_equal "$stderr" "${STEP_FOLDERS[${step#step}]}: injected fault at $1"
 }
 
 @test "faults: step2-pid fails in the new PID namespace before /proc [step2-child]" {

@@ -17,6 +17,20 @@ SKEL=${SKEL:-$PROJECT/skelfs}
 # a copy that also holds the sanitized steps' libraries.
 TEST_SKEL=${TEST_SKEL:-$PROJECT/build/test-skel}
 
+# The steps, from steps.table (the one list of them): STEP_FOLDERS[N] is
+# stepN's folder, which is also its process name; LAST_STEP is the number
+# of the last row.
+read_steps_table() {
+	local number folder
+	STEP_FOLDERS=()
+	while read -r number folder _; do
+		if [[ $number =~ ^[0-9]+$ ]]; then STEP_FOLDERS[number]=$folder; fi
+	done <"$PROJECT/steps.table"
+}
+read_steps_table
+# shellcheck disable=SC2034 # read by the test files
+LAST_STEP=${#STEP_FOLDERS[@]}
+
 require_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root: the steps create namespaces, mounts and cgroups"
 }
@@ -54,7 +68,9 @@ our_locks() {
 	done
 	return 0
 }
-our_processes() { pgrep -a '^step[1-8]-' 2>/dev/null | sort || true; }
+# -x: the whole name is one of the steps' (pgrep reads it as ^(...)$).
+STEP_PROCESS_PATTERN=$(IFS='|' && echo "${STEP_FOLDERS[*]}")
+our_processes() { pgrep -a -x "$STEP_PROCESS_PATTERN" 2>/dev/null | sort || true; }
 # The host's names and IPC objects (System V: key and id, the other columns
 # change with use): a step that forgot its unshare would change them, and
 # no test may. POSIX message queues show only where the host has an mqueue

@@ -139,7 +139,7 @@ while IFS= read -r -d '' name; do
 done < <(git -c safe.directory="$project" -C "$project" ls-files -z -co --exclude-standard 2>/dev/null || true)
 sources=${#present[@]}
 [ "$sources" -gt 0 ] || echo "build-initramfs: no git checkout: only VM_PROJECT_FILES go into the guest" >&2
-for name in ${VM_PROJECT_FILES:-step1 step2 step3 step4 step5 step6 step7 step8 skelfs tests}; do
+for name in ${VM_PROJECT_FILES:?"the files to copy, as mk/vm.mk gives them"}; do
 	name=${name#./}
 	[ -e "$project/$name" ] && present+=("$name")
 done
