@@ -29,9 +29,9 @@ LEARNER_COPY = $(EXERCISE_DIR)/$(STEP_FOLDER)
 # than Makefile's $(BUILD)/%.o, so make prefers it). The copy includes
 # "../common/chain.h" from elsewhere: -iquote common finds it there.
 ifneq ($(EXERCISE_SOURCE),)
-$(BUILD)/$(EXERCISE_FOLDER)/%.o: $(EXERCISE_SOURCE)/%.c $(COMMON_HEADERS)
+$(BUILD)/$(EXERCISE_FOLDER)/%.o: $(EXERCISE_SOURCE)/%.c $(COMMON_HEADERS) $(STEPS_HEADER)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -iquote common $(shell pkg-config --cflags $(PKGS)) \
+	$(CC) $(CFLAGS) -iquote common -I$(BUILD) $(shell pkg-config --cflags $(PKGS)) \
 		-c -o $@ $<
 endif
 

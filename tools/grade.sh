@@ -31,7 +31,7 @@ rm -rf "$bin"
 mkdir -p "$bin/obj"
 # The plumbing's objects of the reference build, linked rather than built
 # again (hard links keep their times, so make sees them up to date).
-for built in build/common build/options build/supervisor; do
+for built in build/steps.h build/common build/options build/supervisor; do
 	[ -d "$built" ] && cp -al "$built" "$bin/obj/"
 done
 if ! make --no-print-directory -s BUILD="$bin/obj" BIN="$bin" EXERCISE_SOURCE="$source" \
