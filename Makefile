@@ -24,7 +24,7 @@ BIN ?= .
 STATIC ?= -static
 
 PKGS := libcap libseccomp libmnl
-DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev
+DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev python3
 DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
 
 # Every step: the command line (options/), errors, narration and hand-over
