@@ -9,8 +9,9 @@
 # pattern, with NAME for the %.
 
 BEGIN {
-	count = split("running testing checking benchmarking cleaning", groups, " ")
+	count = split("running exercises testing checking benchmarking cleaning", groups, " ")
 	title["running"] = "Build and run"
+	title["exercises"] = "Exercises: write a step yourself (STEP=N)"
 	title["testing"] = "Test"
 	title["checking"] = "Check"
 	title["benchmarking"] = "Benchmark"
