@@ -427,6 +427,32 @@ in_terminal() {
 	assert_line "host read: "
 }
 
+# A request with bit 32 set is TIOCSTI to the kernel, which reads ioctl's
+# request as an unsigned int; a filter that compares all 64 bits lets it
+# through (Flatpak's CVE-2019-10063). The container reads back its own
+# terminal, which is all that TIOCSTI reaches from step2 on: the caller's
+# terminal is not involved.
+tiocsti_high_bit() {
+	in_terminal "$STEPS/step1 $* --skel $TEST_SKEL bash -c 'escape-probe tiocsti-high \"# pushed
+\"; read -r -t 1 line; echo \"container read: \$line\"'"
+}
+
+@test "escapes: TIOCSTI with bit 32 set pushes input into the container's terminal without the filter [--seccomp unconfined]" {
+	local options=(--seccomp unconfined)
+	# dev.tty.legacy_tiocsti=0 (Linux 6.2) leaves TIOCSTI to CAP_SYS_ADMIN.
+	[ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" = 1 ] ||
+		options+=(--cap-add SYS_ADMIN)
+	tiocsti_high_bit "${options[@]}"
+	assert_line "tiocsti-high: ESCAPED (pushed 9 characters into the terminal's input)"
+	assert_line "container read: # pushed"
+}
+
+@test "escapes: TIOCSTI with bit 32 set is refused with EPERM [full chain]" {
+	tiocsti_high_bit
+	assert_line "tiocsti-high: blocked (ioctl(0, TIOCSTI | 1UL << 32): Operation not permitted)"
+	assert_line "container read: "
+}
+
 # --- the caller's terminal: taken over and left broken --------------------
 
 # takeover_in_terminal CHAIN...: run CHAIN (whose COMMAND is the probe)
