@@ -147,6 +147,20 @@ root_disk() {
 	assert_output "mknod: blocked (mknod /dev/escape-probe-node worked, open: Permission denied)"
 }
 
+# /dev/zero's number: the device cgroup of the full chain allows it, as
+# Docker's does, so nodev is all that keeps it from opening there.
+@test "escapes: a node for /dev/zero made in /dev/shm does not open (nodev), even in the talk's container [--until 5]" {
+	escape --until 5 -- mknod c 1:5 /dev/shm
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /dev/shm/escape-probe-node worked, open: Permission denied)"
+}
+
+@test "escapes: a node for /dev/zero made in /dev/shm does not open (nodev) [full chain]" {
+	escape -- mknod c 1:5 /dev/shm
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /dev/shm/escape-probe-node worked, open: Permission denied)"
+}
+
 @test "escapes: a node for the host's disk made on the root tmpfs does not open (nodev) [full chain]" {
 	escape -- mknod b "$(root_disk)" /tmp
 	assert_failure 1
