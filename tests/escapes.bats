@@ -147,6 +147,20 @@ root_disk() {
 	assert_output "mknod: blocked (mknod /dev/escape-probe-node worked, open: Permission denied)"
 }
 
+# /dev/zero's number: the device cgroup of the full chain allows it, as
+# Docker's does, so nodev is all that keeps it from opening there.
+@test "escapes: a node for /dev/zero made in /dev/shm does not open (nodev), even in the talk's container [--until 5]" {
+	escape --until 5 -- mknod c 1:5 /dev/shm
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /dev/shm/escape-probe-node worked, open: Permission denied)"
+}
+
+@test "escapes: a node for /dev/zero made in /dev/shm does not open (nodev) [full chain]" {
+	escape -- mknod c 1:5 /dev/shm
+	assert_failure 1
+	assert_output "mknod: blocked (mknod /dev/shm/escape-probe-node worked, open: Permission denied)"
+}
+
 @test "escapes: a node for the host's disk made on the root tmpfs does not open (nodev) [full chain]" {
 	escape -- mknod b "$(root_disk)" /tmp
 	assert_failure 1
@@ -425,6 +439,32 @@ in_terminal() {
 '; read -r -t 3 line; echo \"host read: \$line\""
 	refute_line "host read: # escaped"
 	assert_line "host read: "
+}
+
+# A request with bit 32 set is TIOCSTI to the kernel, which reads ioctl's
+# request as an unsigned int; a filter that compares all 64 bits lets it
+# through (Flatpak's CVE-2019-10063). The container reads back its own
+# terminal, which is all that TIOCSTI reaches from step2 on: the caller's
+# terminal is not involved.
+tiocsti_high_bit() {
+	in_terminal "$STEPS/step1 $* --skel $TEST_SKEL bash -c 'escape-probe tiocsti-high \"# pushed
+\"; read -r -t 1 line; echo \"container read: \$line\"'"
+}
+
+@test "escapes: TIOCSTI with bit 32 set pushes input into the container's terminal without the filter [--seccomp unconfined]" {
+	local options=(--seccomp unconfined)
+	# dev.tty.legacy_tiocsti=0 (Linux 6.2) leaves TIOCSTI to CAP_SYS_ADMIN.
+	[ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)" = 1 ] ||
+		options+=(--cap-add SYS_ADMIN)
+	tiocsti_high_bit "${options[@]}"
+	assert_line "tiocsti-high: ESCAPED (pushed 9 characters into the terminal's input)"
+	assert_line "container read: # pushed"
+}
+
+@test "escapes: TIOCSTI with bit 32 set is refused with EPERM [full chain]" {
+	tiocsti_high_bit
+	assert_line "tiocsti-high: blocked (ioctl(0, TIOCSTI | 1UL << 32): Operation not permitted)"
+	assert_line "container read: "
 }
 
 # --- the caller's terminal: taken over and left broken --------------------

@@ -145,6 +145,19 @@ run_step() {
 # The inode of one of the host's namespaces, to compare with a container's.
 host_namespace() { stat -Lc %i "/proc/self/ns/$1"; }
 
+# in_shared_mount_namespace SCRIPT: run SCRIPT with bash, as bats' run does,
+# in a throwaway mount namespace whose mounts are all shared, as systemd
+# makes a host's: that is where a mount a step forgot to keep private would
+# show. This machine's own / need not be shared, and no test may make it
+# so. The namespace is made private first, so that none of its mounts is a
+# peer of one outside it, and it ends with SCRIPT and what SCRIPT started,
+# taking every mount made in it along. STEPS is in SCRIPT's environment.
+in_shared_mount_namespace() {
+	run env STEPS="$STEPS" timeout 30 unshare --mount --propagation private \
+		bash -c "mount --make-rshared / && { $1
+}"
+}
+
 # Containers in the background, for tests that act on a running container.
 # Each one is remembered, and teardown() kills what is left of it even when
 # the test failed half-way.

@@ -65,6 +65,31 @@ container_gone() { ! container_runs; }
 	assert [ -e "/proc/$BASHPID" ]
 }
 
+# Where / is shared, the mount namespace that step2 makes for its /proc
+# starts as a peer of the caller's: unless step2 makes its mounts private
+# first, its proc propagates onto the caller's /proc. A throwaway namespace
+# of the test's own plays that caller (helpers.bash).
+proc_in_caller() {
+	[ "$(stat -c %d /proc)" = "$1" ] && echo "/proc: as before" || echo "/proc: another"
+}
+export -f proc_in_caller
+
+@test "step2-pid: the container's /proc does not reach a caller whose / is shared [--until 2]" {
+	in_shared_mount_namespace 'proc=$(stat -c %d /proc)
+		"$STEPS/step1" --until 2 readlink /proc/self
+		proc_in_caller "$proc"'
+	assert_success
+	assert_output $'1\n/proc: as before'
+}
+
+@test "step2-pid: a proc mounted in a mount namespace that is not private reaches a caller whose / is shared (the control)" {
+	in_shared_mount_namespace 'proc=$(stat -c %d /proc)
+		unshare --mount --propagation unchanged --pid --fork mount -t proc proc /proc
+		proc_in_caller "$proc"'
+	assert_success
+	assert_output "/proc: another"
+}
+
 @test "step2-pid: the PID, mount and UTS namespaces differ from the host's, the network namespace does not yet [--until 2]" {
 	run_chain --until 2 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success

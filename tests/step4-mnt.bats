@@ -113,6 +113,58 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	refute_output --partial shared:
 }
 
+# A caller whose / is shared, as systemd makes it, is played by a throwaway
+# mount namespace of the test's own (helpers.bash): the real host's mounts
+# are never shared, mounted on or changed.
+@test "step4-mnt: ./step4 alone: no mount inside is a peer or a slave of a caller whose / is shared [./step4 --until 4]" {
+	in_shared_mount_namespace '"$STEPS/step4" --until 4 cat /proc/self/mountinfo'
+	assert_success
+	assert_line --regexp '^[0-9]+ [0-9]+ [^ ]+ / / '
+	refute_output --partial shared:
+	refute_output --partial master:
+}
+
+@test "step4-mnt: every mount of the throwaway caller is shared (the control for the above)" {
+	in_shared_mount_namespace 'grep -v " shared:" /proc/self/mountinfo
+		echo "shared: $(grep -c " shared:" /proc/self/mountinfo)"'
+	assert_success
+	assert_output --regexp '^shared: [1-9][0-9]*$'
+}
+
+# mount_after_start CONTAINER: in a throwaway caller whose / is shared, start
+# CONTAINER (a command that runs the command line after it) with a script
+# that waits for the caller to mount a tmpfs at $DIR/later, 5 s at most;
+# print how many mounts there are at $DIR/later for the caller and inside.
+# The script gets $DIR as its argument: COMMAND's environment is the
+# chain's own (chain.c), without the caller's variables.
+mount_after_start() {
+	export DIR=$BATS_TEST_TMPDIR MARK
+	mkdir "$DIR/later"
+	cat >"$DIR/inside" <<-'EOF'
+		touch "$1/started"
+		for i in $(seq 50); do [ -e "$1/mounted" ] && break; sleep 0.1; done
+		echo "inside: $(grep -c " $1/later " /proc/self/mountinfo)"
+	EOF
+	in_shared_mount_namespace "$1"' sh "$DIR/inside" "$DIR" &
+		for i in $(seq 50); do [ -e "$DIR/started" ] && break; sleep 0.1; done
+		mount -t tmpfs "$MARK" "$DIR/later"
+		echo "caller: $(grep -c " $DIR/later " /proc/self/mountinfo)"
+		touch "$DIR/mounted"
+		wait $!'
+}
+
+@test "step4-mnt: ./step4 alone: a mount the caller makes after the container started does not appear inside, the caller's / being shared [./step4 --until 4]" {
+	mount_after_start '"$STEPS/step4" --until 4'
+	assert_success
+	assert_output $'caller: 1\ninside: 0'
+}
+
+@test "step4-mnt: a mount the caller makes later appears in a mount namespace that is its slave (the control)" {
+	mount_after_start 'unshare --mount --propagation slave'
+	assert_success
+	assert_output $'caller: 1\ninside: 1'
+}
+
 @test "step4-mnt: ./step4 alone makes only a mount namespace [./step4 --until 4]" {
 	run_step 4 --until 4 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success

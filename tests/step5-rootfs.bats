@@ -72,6 +72,21 @@ make_test_skeleton() {
 	assert_output --regexp '(^|,)nodev(,|$)'
 }
 
+# Every filesystem of the container where a process could make a device
+# node is nodev: a node there does not open (tests/escapes.bats tries it).
+# devpts makes its own nodes only, and the six nodes of /dev are bind
+# mounts of the host's, which must open.
+@test "step5-rootfs: /, /dev, /dev/shm, /dev/mqueue and /proc are mounted nodev [--until 5]" {
+	run_chain --until 5 cat /proc/self/mountinfo
+	assert_success
+	run awk '$5 ~ "^(/|/dev|/dev/shm|/dev/mqueue|/proc)$" {print $5, $6}' <<<"$output"
+	assert_equal "${#lines[@]}" 5
+	local line
+	for line in "${lines[@]}"; do
+		[[ ${line#* } =~ (^|,)nodev(,|$) ]] || fail "not nodev: $line"
+	done
+}
+
 @test "step5-rootfs: /etc/passwd is the skeleton's [--until 5]" {
 	run_chain --until 5 cat /etc/passwd
 	assert_success

