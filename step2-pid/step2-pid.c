@@ -30,15 +30,22 @@
 static void
 unshare_pid_namespace(void)
 {
+	/* exercise 2.1: make the PID namespace that this process's next child
+	 * will be PID 1 of; this process itself stays where it is:
+	 * unshare(2), pid_namespaces(7) */
 	narrate("unshare(CLONE_NEWPID)");
 	if (unshare(CLONE_NEWPID) == -1)
 		die_call();
+	/* end of exercise 2.1 */
 }
 
-/* Like unshare --mount-proc: a private mount namespace, then a new proc. */
 static void
 mount_own_proc(void)
 {
+	/* exercise 2.3: like unshare --mount-proc, a mount namespace of its
+	 * own whose mounts are private, then a new proc on /proc, nosuid,
+	 * nodev and noexec, which shows this PID namespace: mount_namespaces(7),
+	 * mount(2), proc(5) */
 	narrate("unshare(CLONE_NEWNS)");
 	if (unshare(CLONE_NEWNS) == -1)
 		die_call();
@@ -50,6 +57,7 @@ mount_own_proc(void)
 	narrate("mount(\"proc\", \"/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL)");
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == -1)
 		die_call();
+	/* end of exercise 2.3 */
 }
 
 int
@@ -63,12 +71,16 @@ main(int argc, char **argv)
 
 	block_supervisor_signals(&signals);
 	hand_over_supervisor(&options);
+	/* exercise 2.2: fork, so that the child is PID 1 of the new namespace;
+	 * the parent stays on the host and supervises it (supervise() never
+	 * returns): fork(2), pid_namespaces(7) */
 	narrate("fork()");
 	pid_t child = fork();
 	if (child == -1)
 		die_call();
 	if (child > 0)
 		supervise(child, &options);
+	/* end of exercise 2.2 */
 
 	/* The child: PID 1 of the new namespace. */
 	die_with_supervisor(&signals);

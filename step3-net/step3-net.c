@@ -63,9 +63,13 @@ open_conf_directory(const char *path, bool optional)
 static void
 unshare_network_namespace(void)
 {
+	/* exercise 3.1: give this process a network namespace of its own, with
+	 * its own devices, addresses, routes and /proc/sys/net: unshare(2),
+	 * network_namespaces(7) */
 	narrate("unshare(CLONE_NEWNET)");
 	if (unshare(CLONE_NEWNET) == -1)
 		die_call();
+	/* end of exercise 3.1 */
 }
 
 /* ip link set NAME up. No index needed: with ifi_index 0, the kernel's
@@ -74,6 +78,10 @@ unshare_network_namespace(void)
 static void
 bring_up(struct mnl_socket *socket, const char *name)
 {
+	/* exercise 3.2: ask the kernel, over SOCKET, to set the flag IFF_UP of
+	 * the link NAME and leave its other flags as they are: an RTM_NEWLINK
+	 * request (new_request(), put_link_header() and send_request() in
+	 * netlink.h): rtnetlink(7), netdevice(7) */
 	char buffer[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *request = new_request(buffer, RTM_NEWLINK, 0);
 	struct ifinfomsg *link = put_link_header(request);
@@ -84,6 +92,7 @@ bring_up(struct mnl_socket *socket, const char *name)
 	narrate("RTM_NEWLINK %s up (ip link set %s up)", name, name);
 	if (send_request(socket, request, NULL, NULL) == -1)
 		die_call();
+	/* end of exercise 3.2 */
 }
 
 /* ip link add HOST_NAME type veth peer name PEER_NAME netns ...: the peer's
@@ -94,6 +103,11 @@ static int
 create_veth_pair(struct mnl_socket *host, const char *host_name, const char *peer_name,
 		 int container_namespace)
 {
+	/* exercise 3.3: the RTM_NEWLINK request that creates the pair: a link
+	 * HOST_NAME of kind "veth", its peer PEER_NAME created at once in the
+	 * namespace whose descriptor is CONTAINER_NAMESPACE, and EEXIST rather
+	 * than a change when HOST_NAME exists; return send_request()'s result:
+	 * rtnetlink(7), veth(4), linux/if_link.h and linux/veth.h */
 	char buffer[MNL_SOCKET_BUFFER_SIZE];
 	/* NLM_F_EXCL: fail with EEXIST if the name is taken. That is the lock
 	 * between containers starting at once: the kernel picks the winner. */
@@ -115,6 +129,7 @@ create_veth_pair(struct mnl_socket *host, const char *host_name, const char *pee
 	narrate("RTM_NEWLINK %s type veth peer %s netns fd %d, NLM_F_CREATE|NLM_F_EXCL", host_name,
 		peer_name, container_namespace);
 	return send_request(host, request, NULL, NULL);
+	/* end of exercise 3.3 */
 }
 
 static void

@@ -19,6 +19,7 @@ container_pid() { pgrep -o -f "^sh -c .*$MARK"; }
 container_runs() { container_pid >/dev/null; }
 container_gone() { ! container_runs; }
 
+# bats test_tags=exercise:2-1,exercise:2-2
 @test "step2-pid: COMMAND is PID 1 [--until 2]" {
 	run_chain --until 2 sh -c 'echo $$'
 	assert_success
@@ -31,6 +32,7 @@ container_gone() { ! container_runs; }
 	refute_output 1
 }
 
+# bats test_tags=exercise:2-1,exercise:2-2,exercise:2-3
 @test "step2-pid: ps inside lists only COMMAND [--until 2]" {
 	run_chain --until 2 ps -e -o pid= -o comm=
 	assert_success
@@ -44,18 +46,21 @@ container_gone() { ! container_runs; }
 	[ "${#lines[@]}" -gt 5 ]
 }
 
+# bats test_tags=exercise:2-3
 @test "step2-pid: /proc inside is the namespace's own: /proc/self is 1 [--until 2]" {
 	run_chain --until 2 readlink /proc/self
 	assert_success
 	assert_output 1
 }
 
+# bats test_tags=exercise:2-3
 @test "step2-pid: /proc inside lists one process [--until 2]" {
 	run_chain --until 2 sh -c 'cd /proc && echo [0-9]*'
 	assert_success
 	assert_output 1
 }
 
+# bats test_tags=exercise:2-3
 @test "step2-pid: the host's /proc is still the host's after the container [--until 2]" {
 	local device_before
 	device_before=$(stat -c %d /proc)
@@ -74,6 +79,7 @@ proc_in_caller() {
 }
 export -f proc_in_caller
 
+# bats test_tags=exercise:2-3
 @test "step2-pid: the container's /proc does not reach a caller whose / is shared [--until 2]" {
 	in_shared_mount_namespace 'proc=$(stat -c %d /proc)
 		"$STEPS/step1" --until 2 readlink /proc/self
@@ -90,6 +96,7 @@ export -f proc_in_caller
 	assert_output "/proc: another"
 }
 
+# bats test_tags=exercise:2-1,exercise:2-3
 @test "step2-pid: the PID, mount and UTS namespaces differ from the host's, the network namespace does not yet [--until 2]" {
 	run_chain --until 2 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success
@@ -99,6 +106,7 @@ export -f proc_in_caller
 	assert_line "net $(host_namespace net)"
 }
 
+# bats test_tags=exercise:2-2
 @test "step2-pid: the supervisor stays on the host and is the parent of PID 1 [--until 2]" {
 	start_container --until 2 sh -c "sleep 100; : $MARK"
 	wait_until 10 container_runs
@@ -110,11 +118,13 @@ export -f proc_in_caller
 	refute [ "$(stat -Lc %i "/proc/$pid/ns/pid")" = "$(host_namespace pid)" ]
 }
 
+# bats test_tags=exercise:2-2
 @test "step2-pid: the supervisor exits with COMMAND's status 0 [--until 2]" {
 	run_chain --until 2 true
 	assert_success
 }
 
+# bats test_tags=exercise:2-2
 @test "step2-pid: the supervisor exits with COMMAND's status 7 [--until 2]" {
 	run_chain --until 2 sh -c 'exit 7'
 	assert_failure 7
@@ -128,6 +138,7 @@ export -f proc_in_caller
 	assert_equal "$status" 137
 }
 
+# bats test_tags=exercise:2-1,exercise:2-2
 @test "step2-pid: PID 1 survives its own SIGTERM when it has no handler [--until 2]" {
 	run_chain --until 2 sh -c 'kill -TERM $$; echo survived'
 	assert_success
@@ -197,6 +208,7 @@ export -f proc_in_caller
 	wait_until 5 container_gone
 }
 
+# bats test_tags=exercise:2-1,exercise:2-2
 @test "step2-pid: PID 1's children end when PID 1 exits [--until 2]" {
 	start_container --until 2 sh -c "sleep $SLEEP & sleep 0.5; : $MARK"
 	wait_for_exit "$BG_PID" 5
@@ -212,4 +224,16 @@ export -f proc_in_caller
 	run pgrep -f "^sleep $SLEEP\$"
 	assert_success
 	pkill -KILL -f "^sleep $SLEEP\$"
+}
+
+# What unshare --mount-proc and Docker give proc: nothing on it runs as a
+# program, as a device or with its set-user-ID bit. The last /proc line of
+# mountinfo is the mount on top, the container's.
+# bats test_tags=exercise:2-3
+@test "step2-pid: /proc inside is mounted nosuid, nodev and noexec [--until 2]" {
+	run_chain --until 2 awk '$5 == "/proc" { options = $6 } END { print options }' /proc/self/mountinfo
+	assert_success
+	assert_output --regexp '(^|,)nosuid(,|$)'
+	assert_output --regexp '(^|,)nodev(,|$)'
+	assert_output --regexp '(^|,)noexec(,|$)'
 }

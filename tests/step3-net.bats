@@ -18,6 +18,7 @@ link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }
 # BG_OUT has a line matching the regular expression.
 output_has() { grep -q -- "$2" "$1"; }
 
+# bats test_tags=exercise:3-1
 @test "step3-net: the network namespace differs from the host's as do UTS, PID and mount [--until 3]" {
 	run_chain --until 3 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success
@@ -27,6 +28,7 @@ output_has() { grep -q -- "$2" "$1"; }
 	refute_line "net $(host_namespace net)"
 }
 
+# bats test_tags=exercise:3-1,exercise:3-2,exercise:3-3
 @test "step3-net: the interfaces inside are lo and mybr1, both up [--until 3]" {
 	run_chain --until 3 ip -br link
 	assert_success
@@ -37,6 +39,7 @@ output_has() { grep -q -- "$2" "$1"; }
 	assert_line --regexp '^mybr1@[a-z0-9]+ .*[<,]UP[,>]'
 }
 
+# bats test_tags=exercise:3-1,exercise:3-3
 @test "step3-net: none of the host's interfaces is inside [--until 3]" {
 	run_chain --until 3 ip -br link
 	assert_success
@@ -44,23 +47,27 @@ output_has() { grep -q -- "$2" "$1"; }
 	refute_line --regexp '^mybr0'
 }
 
+# bats test_tags=exercise:3-3
 @test "step3-net: mybr1 has 192.168.47.12/24 inside [--until 3]" {
 	run_chain --until 3 ip -4 -o addr show dev mybr1
 	assert_success
 	assert_output --regexp ' inet 192\.168\.47\.12/24 '
 }
 
+# bats test_tags=exercise:3-3
 @test "step3-net: the default route inside goes through the host end [--until 3]" {
 	run_chain --until 3 ip route show default
 	assert_success
 	assert_output --regexp '^default via 192\.168\.47\.11 dev mybr1'
 }
 
+# bats test_tags=exercise:3-2
 @test "step3-net: lo is up inside and answers ping [--until 3]" {
 	run_chain --until 3 ping -c1 -W2 127.0.0.1
 	assert_success
 }
 
+# bats test_tags=exercise:3-1
 @test "step3-net: --net none leaves only lo inside [--until 3]" {
 	run_chain --until 3 --net none ip -br link
 	assert_success
@@ -68,12 +75,14 @@ output_has() { grep -q -- "$2" "$1"; }
 	assert_line --regexp '^lo +UNKNOWN '
 }
 
+# bats test_tags=exercise:3-1
 @test "step3-net: --net none gives the host no new interface while the container runs [--until 3]" {
 	start_container --until 3 --net none sh -c "echo ready; sleep 100; : $MARK"
 	wait_until 10 file_has_content "$BG_OUT"
 	assert_equal "$(host_interfaces)" "$(sed -n '/^== interfaces/,/^== mounts/p' <<<"$HOST_STATE_BEFORE" | sed '1d;$d')"
 }
 
+# bats test_tags=exercise:3-2,exercise:3-3
 @test "step3-net: the container pings the host end 192.168.47.11 [--until 3]" {
 	run_chain --until 3 ping -c1 -W2 192.168.47.11
 	assert_success
@@ -95,17 +104,20 @@ output_has() { grep -q -- "$2" "$1"; }
 	done
 }
 
+# bats test_tags=exercise:3-1
 @test "step3-net: the container cannot ping the host end with --net none [--until 3]" {
 	run_chain --until 3 --net none ping -c1 -W1 192.168.47.11
 	assert_failure
 }
 
+# bats test_tags=exercise:3-2,exercise:3-3
 @test "step3-net: the host gets mybr0 with 192.168.47.11/24, up, while the container runs [--until 5]" {
 	start_container --until 5 sh -c "sleep 100; : $MARK"
 	wait_until 10 link_is_up mybr0
 	assert_equal "$(addresses mybr0)" "mybr0 192.168.47.11/24"
 }
 
+# bats test_tags=exercise:3-3
 @test "step3-net: the host pings the container at 192.168.47.12 [--until 5]" {
 	start_container --until 5 sh -c "sleep 100; : $MARK"
 	wait_until 10 link_is_up mybr0
@@ -123,6 +135,7 @@ output_has() { grep -q -- "$2" "$1"; }
 	assert_failure
 }
 
+# bats test_tags=exercise:3-1,exercise:3-3
 @test "step3-net: the host end mybr0 goes away after the container [--until 3]" {
 	run_chain --until 3 true
 	assert_success
@@ -137,6 +150,7 @@ output_has() { grep -q -- "$2" "$1"; }
 	assert_line pinged
 }
 
+# bats test_tags=exercise:3-3
 @test "step3-net: two containers at once get mybr0/mybr1 and mybr2/mybr3 [--until 3]" {
 	start_container --until 3 sh -c "ip -br link show mybr1 | cut -d@ -f1; echo done; sleep 100; : $MARK"
 	local first_out=$BG_OUT
@@ -149,6 +163,7 @@ output_has() { grep -q -- "$2" "$1"; }
 	wait_until 10 link_is_up mybr2
 }
 
+# bats test_tags=exercise:3-3
 @test "step3-net: two containers at once get 192.168.47.0/24 and 192.168.48.0/24 [--until 3]" {
 	start_container --until 3 sh -c "sleep 100; : $MARK"
 	wait_until 10 link_is_up mybr0
@@ -190,6 +205,15 @@ output_has() { grep -q -- "$2" "$1"; }
 	assert_output mybr1
 }
 
+# bats test_tags=exercise:3-2
+@test "step3-net: mybr1 comes up with the flags it had, BROADCAST and MULTICAST [--until 3]" {
+	run_chain --until 3 ip -o link show dev mybr1
+	assert_success
+	assert_output --regexp '[<,]UP[,>]'
+	assert_output --regexp '[<,]BROADCAST[,>]'
+	assert_output --regexp '[<,]MULTICAST[,>]'
+}
+
 # --- what the host end accepts from the container ----------------------------
 
 # The host's own settings, read, never written: /proc/sys/net/.../mybr0.
@@ -210,6 +234,7 @@ line_of() { grep -n -F -m1 -- "$1" <<<"$output" | cut -d: -f1; }
 	assert_equal "$(host_conf ipv4 rp_filter)" 1
 }
 
+# bats test_tags=exercise:3-1,exercise:3-2
 @test "step3-net: -v shows the conf directories opened before unshare, the settings written before mybr0 is up [--until 3]" {
 	run_chain --until 3 -v true
 	assert_success
