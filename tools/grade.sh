@@ -18,6 +18,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 step=$1 source=${2%/} tag=${3:-}
+# shellcheck disable=SC2012 # step folder names are step<N>-<lowercase>: ls is safe
 folder=$(basename "$(ls -d "step$step"-*/ 2>/dev/null | head -1)")
 [ -n "$folder" ] || { echo "grade: there is no step $step" >&2; exit 2; }
 [ -d "$source" ] || { echo "grade: no folder $source" >&2; exit 2; }
