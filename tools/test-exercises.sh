@@ -45,11 +45,13 @@ for step in "${steps[@]}"; do
 		result FAIL "exercises: step$step with every exercise a TODO builds"
 		sed 's/^/# /' "$copy.log"
 	fi
+	# grade.sh's stdin is /dev/null: the containers it runs relay their
+	# stdin, which would swallow the rest of the list these loops read.
 	while IFS=$'\t' read -r exercise _; do
 		tag=$(python3 tools/exercises.py tag "$exercise")
 		copy=$work/step$step-undone-$exercise
 		python3 tools/exercises.py write "$step" "$copy" "$exercise" || exit 2
-		GRADE_QUIET=1 bash tools/grade.sh "$step" "$copy" "$tag" >"$copy.log" 2>&1
+		GRADE_QUIET=1 bash tools/grade.sh "$step" "$copy" "$tag" >"$copy.log" 2>&1 </dev/null
 		status=$?
 		if [ $status -eq 1 ]; then
 			result OK "exercises: $exercise left undone fails its tests"
@@ -62,7 +64,7 @@ for step in "${steps[@]}"; do
 		tag=$(python3 tools/exercises.py tag "$exercise")
 		copy=$work/step$step-mistake-$exercise-$number
 		python3 tools/exercises.py mutate "$step" "$exercise" "$number" "$copy" || exit 2
-		GRADE_QUIET=1 bash tools/grade.sh "$step" "$copy" "$tag" >"$copy.log" 2>&1
+		GRADE_QUIET=1 bash tools/grade.sh "$step" "$copy" "$tag" >"$copy.log" 2>&1 </dev/null
 		status=$?
 		if [ $status -eq 1 ]; then
 			result OK "exercises: $exercise mistake $number is caught: $why"
