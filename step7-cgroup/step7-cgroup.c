@@ -73,16 +73,14 @@ become_own_supervisor(const struct options *options)
 	die_with_supervisor(&signals);
 }
 
-/* mkdir, where a directory that exists already will do; -1 with ENOENT
- * when the parent has gone. */
 static int
 make_directory(int root_fd, const char *path)
 {
 	/* exercise 7.1: make the directory PATH, relative to ROOT_FD (the
 	 * host's /sys/fs/cgroup, out of reach by its name since step5): the
-	 * kernel makes a cgroup of it, its files in it. One that exists
-	 * already will do; return 0, or -1 when the parent has gone (ENOENT),
-	 * and die on anything else: mkdirat(2), cgroups(7) */
+	 * kernel makes a cgroup of it, and fills it with the cgroup's files.
+	 * One that exists already will do: return 0; -1 when the parent has
+	 * gone (ENOENT); die on anything else. mkdirat(2), cgroups(7) */
 	narrate("mkdir(\"/sys/fs/cgroup/%s\", 0755)", path);
 	if (mkdirat(root_fd, path, 0755) == 0 || errno == EEXIST)
 		return 0;
