@@ -160,6 +160,10 @@ drop_from_bounding_set(uint64_t keep)
 {
 	char name[32];
 
+	/* exercise 6.1: drop from the bounding set every capability of this
+	 * kernel (cap_max_bits(3)) that KEEP, a bit mask, does not have, each
+	 * narrated by its name (capability_name()): prctl(2) PR_CAPBSET_DROP,
+	 * capabilities(7) "Capability bounding set" */
 	for (cap_value_t capability = 0; capability < (cap_value_t)cap_max_bits(); capability++) {
 		if (keep & (UINT64_C(1) << capability))
 			continue;
@@ -168,6 +172,7 @@ drop_from_bounding_set(uint64_t keep)
 		if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) == -1)
 			die_call();
 	}
+	/* end of exercise 6.1 */
 }
 
 /* Ambient capabilities would survive exec of any program: none. */
@@ -179,9 +184,16 @@ clear_ambient_set(void)
 		die_call();
 }
 
+/* The bounding set limits what an exec may give, not what this process
+ * holds now; and root's next exec makes the inheritable set, which
+ * PR_CAPBSET_DROP leaves alone, permitted again (capabilities(7),
+ * "Capabilities and execution of programs by root"). */
 static void
 set_permitted_and_effective(uint64_t keep)
 {
+	/* exercise 6.2: make KEEP this process's permitted and effective sets,
+	 * and nothing inheritable, whatever the caller left there: cap_init(3),
+	 * cap_set_flag(3), cap_set_proc(3) (which calls capset(2)) */
 	cap_t capabilities = cap_init(); /* all three sets empty */
 
 	if (capabilities == NULL)
@@ -204,14 +216,20 @@ set_permitted_and_effective(uint64_t keep)
 		die_call();
 	cap_free(text);
 	cap_free(capabilities);
+	/* end of exercise 6.2 */
 }
 
 static void
 set_no_new_privs(void)
 {
+	/* exercise 6.3: let no later exec gain a privilege (set-user-ID, file
+	 * capabilities), for good and for every child: prctl(2)
+	 * PR_SET_NO_NEW_PRIVS, and the kernel's
+	 * Documentation/userspace-api/no_new_privs.rst */
 	narrate("prctl(PR_SET_NO_NEW_PRIVS, 1)");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		die_call();
+	/* end of exercise 6.3 */
 }
 
 int

@@ -73,17 +73,21 @@ become_own_supervisor(const struct options *options)
 	die_with_supervisor(&signals);
 }
 
-/* mkdir, where a directory that exists already will do; -1 with ENOENT
- * when the parent has gone. */
 static int
 make_directory(int root_fd, const char *path)
 {
+	/* exercise 7.1: make the directory PATH, relative to ROOT_FD (the
+	 * host's /sys/fs/cgroup, out of reach by its name since step5): the
+	 * kernel makes a cgroup of it, and fills it with the cgroup's files.
+	 * One that exists already will do: return 0; -1 when the parent has
+	 * gone (ENOENT); die on anything else. mkdirat(2), cgroups(7) */
 	narrate("mkdir(\"/sys/fs/cgroup/%s\", 0755)", path);
 	if (mkdirat(root_fd, path, 0755) == 0 || errno == EEXIST)
 		return 0;
 	if (errno != ENOENT)
 		die_call();
 	return -1;
+	/* end of exercise 7.1 */
 }
 
 /* under-the-hood, then ours in it. The supervisor of the last container in
@@ -191,10 +195,14 @@ limit_cpu(const struct container_cgroup *cgroup, const struct options *options)
 static void
 limit_pids(const struct container_cgroup *cgroup, const struct options *options)
 {
+	/* exercise 7.2: write --pids (options->pids) as the cgroup's process
+	 * limit, with write_cgroup_file() (cgroup-files.h), the same file on v1
+	 * and v2: the kernel's Documentation/admin-guide/cgroup-v2.rst, "PID" */
 	char count[16];
 
 	snprintf(count, sizeof(count), "%u", options->pids);
 	write_cgroup_file(cgroup, "pids", "pids.max", count, false);
+	/* end of exercise 7.2 */
 }
 
 /* "0" is the writing process itself. Whatever it forks from now on starts
@@ -204,9 +212,13 @@ limit_pids(const struct container_cgroup *cgroup, const struct options *options)
 static void
 join_cgroup(const struct container_cgroup *cgroup)
 {
+	/* exercise 7.3: move this process into the cgroup, in each of its
+	 * hierarchies (cgroup->files: their names, and the file that moves
+	 * the writer): cgroups(7), "Creating cgroups and moving processes" */
 	for (size_t i = 0; i < cgroup->files->hierarchy_count; i++)
 		write_cgroup_file(cgroup, cgroup->files->hierarchies[i], cgroup->files->procs, "0",
 				  false);
+	/* end of exercise 7.3 */
 }
 
 /* A descriptor to the host's cgroupfs would let COMMAND raise its own

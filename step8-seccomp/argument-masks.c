@@ -83,11 +83,16 @@ allow_docker_personalities(scmp_filter_ctx filter)
 void
 allow_ioctl_but_tiocsti(scmp_filter_ctx filter)
 {
+	/* exercise 8.2: allow ioctl(2) for every request but TIOCSTI, in rules
+	 * that each compare one bit of the request with allow_when_masked()
+	 * (above); ioctl_tty(2) for TIOCSTI, seccomp_rule_add(3) for
+	 * SCMP_CMP_MASKED_EQ */
 	narrate("allow ioctl unless request is TIOCSTI (32 rules)");
 	for (unsigned bit = 0; bit < 32; bit++) {
 		uint32_t mask = 1U << bit;
 		allow_when_masked(filter, "ioctl", 1, mask, ~TIOCSTI & mask);
 	}
+	/* end of exercise 8.2 */
 }
 
 /* AF_ALG (38) is the kernel's crypto, refused by Docker since 2026;

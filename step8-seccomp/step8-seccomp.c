@@ -72,10 +72,15 @@ die_seccomp_call(int rc)
 static scmp_filter_ctx
 new_filter(void)
 {
-	narrate("seccomp_init(SCMP_ACT_ERRNO(EPERM))");
-	scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	scmp_filter_ctx filter;
 	int rc;
 
+	/* exercise 8.1: a new filter whose default action, for every call no
+	 * rule allows, is to fail with EPERM, and the same for the calls of
+	 * another architecture: seccomp_init(3), seccomp_attr_set(3)
+	 * SCMP_FLTATR_ACT_BADARCH */
+	narrate("seccomp_init(SCMP_ACT_ERRNO(EPERM))");
+	filter = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	if (filter == NULL) {
 		errno = ENOMEM; /* the action is valid: only an allocation can fail */
 		die_call();
@@ -84,6 +89,7 @@ new_filter(void)
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
 	if (rc < 0)
 		die_seccomp_call(rc);
+	/* end of exercise 8.1 */
 	/* Without it, seccomp_load() reports every kernel error as ECANCELED. */
 	narrate("seccomp_attr_set(filter, SCMP_FLTATR_API_SYSRAWRC, 1)");
 	rc = seccomp_attr_set(filter, SCMP_FLTATR_API_SYSRAWRC, 1);
@@ -224,11 +230,15 @@ ensure_no_new_privs(void)
 static void
 load_filter(scmp_filter_ctx filter)
 {
+	/* exercise 8.3: hand the filter to the kernel, which runs it from now
+	 * on, for this process and all it executes and forks; then free the
+	 * copy in memory: seccomp_load(3), seccomp_release(3) */
 	narrate("seccomp_load(filter)");
 	int rc = seccomp_load(filter);
 	if (rc < 0)
 		die_seccomp_call(rc);
 	seccomp_release(filter);
+	/* end of exercise 8.3 */
 }
 
 int

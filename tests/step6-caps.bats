@@ -19,6 +19,7 @@ hex_mask() { printf '%016x' "$1"; }
 # The host's own set, read by this shell.
 host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 
+# bats test_tags=exercise:6-1,exercise:6-2
 @test "step6-caps: the bounding, permitted and effective sets are Docker's 14" {
 	run_caps --until 6
 	assert_success
@@ -27,6 +28,7 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 	assert_line "CapEff $DOCKER_CAPS"
 }
 
+# bats test_tags=exercise:6-2
 @test "step6-caps: the inheritable and ambient sets are empty" {
 	run_caps --until 6
 	assert_success
@@ -34,12 +36,41 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 	assert_line "CapAmb 0000000000000000"
 }
 
+# bats test_tags=exercise:6-3
 @test "step6-caps: no_new_privs is set" {
 	run_caps --until 6
 	assert_success
 	assert_line "NoNewPrivs 1"
 }
 
+# bats test_tags=exercise:6-3
+@test "step6-caps: no_new_privs is set without a filter [--seccomp unconfined]" {
+	run_caps --seccomp unconfined
+	assert_success
+	assert_line "NoNewPrivs 1"
+}
+
+# PR_CAPBSET_DROP leaves the inheritable set alone, and root's exec makes
+# it permitted again (capabilities(7)): a capability the caller left there
+# (bit 21, CAP_SYS_ADMIN) comes back unless step6 empties the set.
+# bats test_tags=exercise:6-2
+@test "step6-caps: a capability the caller left inheritable is not regained [setpriv --inh-caps +sys_admin]" {
+	run setpriv --inh-caps +sys_admin "$STEPS/step1" --until 6 sh -c \
+		'grep -E "^Cap[A-Za-z]+:" /proc/self/status | tr -d ":" | tr "\t" " "'
+	assert_success
+	assert_line "CapInh 0000000000000000"
+	assert_line "CapPrm $DOCKER_CAPS"
+	assert_line "CapEff $DOCKER_CAPS"
+}
+
+# bats test_tags=exercise:6-2
+@test "step6-caps: mount fails though the caller left CAP_SYS_ADMIN inheritable [setpriv --inh-caps +sys_admin --seccomp unconfined]" {
+	run setpriv --inh-caps +sys_admin "$STEPS/step1" --seccomp unconfined mount -t tmpfs inherited /mnt
+	assert_failure
+	assert_output --partial "ermission denied"
+}
+
+# bats test_tags=exercise:6-1
 @test "step6-caps: the full chain keeps Docker's 14" {
 	run_caps
 	assert_success
@@ -47,6 +78,7 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 	assert_line "CapBnd $DOCKER_CAPS"
 }
 
+# bats test_tags=exercise:6-1
 @test "step6-caps: --cap-add takes NET_ADMIN, cap_net_admin and CAP_NET_ADMIN, and adds bit 12" {
 	local name expected
 	expected=$(hex_mask $((0x$DOCKER_CAPS | 1 << 12)))
@@ -58,6 +90,7 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 	done
 }
 
+# bats test_tags=exercise:6-1
 @test "step6-caps: --cap-drop CHOWN removes bit 0" {
 	run_caps --until 6 --cap-drop CHOWN
 	assert_success
@@ -65,6 +98,7 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 	assert_line "CapBnd $(hex_mask $((0x$DOCKER_CAPS & ~1)))"
 }
 
+# bats test_tags=exercise:6-1
 @test "step6-caps: --cap-drop ALL leaves no capability" {
 	run_caps --until 6 --cap-drop ALL
 	assert_success
@@ -73,6 +107,7 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 	assert_line "CapEff 0000000000000000"
 }
 
+# bats test_tags=exercise:6-1
 @test "step6-caps: --cap-drop ALL --cap-add NET_RAW leaves only NET_RAW" {
 	run_caps --until 6 --cap-drop ALL --cap-add NET_RAW
 	assert_success
@@ -84,6 +119,7 @@ host_caps() { awk -v field="$1:" '$1 == field {print $2}' /proc/self/status; }
 # Every capability of this kernel, as far as the host's root has it: a
 # host (or an outer container) may have taken some out of its own
 # bounding set, and no process can add those back.
+# bats test_tags=exercise:6-1
 @test "step6-caps: --cap-add ALL keeps every capability of this kernel the host's root has" {
 	local last all
 	last=$(cat /proc/sys/kernel/cap_last_cap)

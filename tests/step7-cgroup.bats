@@ -95,6 +95,7 @@ remove_stale_cgroup() {
 	fi
 }
 
+# bats test_tags=exercise:7-1,exercise:7-3
 @test "step7-cgroup: the container's processes are in its cgroup while it runs" {
 	start_container
 	local controller
@@ -130,11 +131,13 @@ remove_stale_cgroup() {
 	fi
 }
 
+# bats test_tags=exercise:7-2
 @test "step7-cgroup: pids.max is --pids [--pids 42]" {
 	start_container --pids 42
 	assert_equal "$(cat "$(cgroup_dir pids "$NAME")/pids.max")" 42
 }
 
+# bats test_tags=exercise:7-2
 @test "step7-cgroup: pids.max is 128 [default]" {
 	start_container
 	assert_equal "$(cat "$(cgroup_dir pids "$NAME")/pids.max")" 128
@@ -290,6 +293,7 @@ cpu_time() {
 	[ "$ratio" -ge 130 ] && [ "$ratio" -le 360 ]
 }
 
+# bats test_tags=exercise:7-1,exercise:7-3
 @test "step7-cgroup: /proc/self/cgroup inside shows under-the-hood/<hostname>-<16 hex digits>" {
 	run_chain --hostname s7test cat /proc/self/cgroup
 	assert_success
@@ -314,6 +318,7 @@ cpu_time() {
 	refute_output --regexp "s7test-0*$CONTAINER\$"
 }
 
+# bats test_tags=exercise:7-1
 @test "step7-cgroup: the cgroup is gone after the container exits" {
 	run_chain --hostname s7test cat /proc/self/cgroup
 	assert_success
@@ -363,6 +368,7 @@ cpu_time() {
 	CONTAINER=
 }
 
+# bats test_tags=exercise:7-3
 @test "step7-cgroup: the container is killed with status 137 and a message [over --memory]" {
 	run_chain --memory 64M dd if=/dev/zero of=/dev/null bs=200M count=1
 	assert_failure 137
@@ -375,12 +381,14 @@ cpu_time() {
 	refute_output --partial "out of memory"
 }
 
+# bats test_tags=exercise:7-2,exercise:7-3
 @test "step7-cgroup: fork fails inside at the process limit, and the container ends [--pids 20]" {
 	run timeout 60 "$STEPS/step1" --pids 20 sh -c 'for i in $(seq 100); do sleep 1 & done; wait'
 	refute [ "$status" -eq 124 ] # timeout killed it: it did not end
 	assert_output --regexp 'Cannot fork|Resource temporarily unavailable'
 }
 
+# bats test_tags=exercise:7-2
 @test "step7-cgroup: 100 processes start [default --pids 128]" {
 	run timeout 60 "$STEPS/step1" sh -c 'for i in $(seq 100); do sleep 1 & done; wait'
 	assert_success
@@ -415,6 +423,7 @@ cpu_time() {
 	[ ! -e "$(lock_file "$NAME")" ]
 }
 
+# bats test_tags=exercise:7-1
 @test "step7-cgroup: a live container is not touched by the next start [two containers]" {
 	start_container
 	run_chain --hostname s7next true
@@ -471,6 +480,7 @@ bad_value() { # bad_value OPTION VALUE: exits 2 with one line naming OPTION
 	refute_output --partial under-the-hood
 }
 
+# bats test_tags=exercise:7-1
 @test "step7-cgroup: run directly on the host, it makes its cgroup and removes it" {
 	run "$STEPS/step7" --hostname s7host cat /proc/self/cgroup
 	assert_success

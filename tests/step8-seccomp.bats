@@ -47,18 +47,21 @@ probe_all() {
 # The lines of $output that do not end in MESSAGE.
 lines_without() { printf '%s\n' "${lines[@]}" | grep -v ": $1\$" || true; }
 
+# bats test_tags=exercise:8-1,exercise:8-3
 @test "step8-seccomp: Seccomp is 2 (filter) in /proc/self/status" {
 	run_chain grep '^Seccomp:' /proc/self/status
 	assert_success
 	assert_output --regexp '^Seccomp:[[:space:]]+2$'
 }
 
+# bats test_tags=exercise:8-1,exercise:8-2,exercise:8-3
 @test "step8-seccomp: every denied call fails with EPERM" {
 	probe_all
 	assert_equal "${#lines[@]}" "${#DENIED[@]}"
 	assert_equal "$(lines_without 'Operation not permitted')" ""
 }
 
+# bats test_tags=exercise:8-1,exercise:8-3
 @test "step8-seccomp: every denied call fails with EPERM even with the capabilities it needs [--cap-add]" {
 	probe_all "${PROBE_CAPS[@]}"
 	assert_equal "${#lines[@]}" "${#DENIED[@]}"
@@ -85,6 +88,7 @@ lines_without() { printf '%s\n' "${lines[@]}" | grep -v ": $1\$" || true; }
 
 # --- calls Docker's list does not allow, and calls newer than it ---------
 
+# bats test_tags=exercise:8-1,exercise:8-3
 @test "step8-seccomp: io_uring_setup, kcmp and set_mempolicy_home_node fail with EPERM" {
 	run_chain --skel "$TEST_SKEL" sh -c 'for c in io_uring_setup kcmp set_mempolicy_home_node; do syscall-probe $c; done'
 	assert_output "io_uring_setup: Operation not permitted
@@ -114,6 +118,7 @@ set_mempolicy_home_node: Operation not permitted"
 	assert_output "future-500: Function not implemented"
 }
 
+# bats test_tags=exercise:8-1
 @test "step8-seccomp: a made-up number above the kernel's range (1000) fails with EPERM" {
 	run_chain --skel "$TEST_SKEL" syscall-probe future-1000
 	assert_failure 1
@@ -177,6 +182,7 @@ socket-alg: Operation not permitted"
 	refute_output --partial "Operation not permitted"
 }
 
+# bats test_tags=exercise:8-2
 @test "step8-seccomp: ioctl works, TIOCSTI fails with EPERM, also with a high bit set" {
 	run_chain --skel "$TEST_SKEL" sh -c 'for c in ioctl-tcgets ioctl-tiocsti ioctl-tiocsti-high; do syscall-probe $c; done'
 	assert_output "ioctl-tcgets: Bad file descriptor
@@ -190,6 +196,7 @@ ioctl-tiocsti-high: Operation not permitted"
 	assert_output "clone: OK"
 }
 
+# bats test_tags=exercise:8-1,exercise:8-2
 @test "step8-seccomp: the shell runs subprocesses and pipelines" {
 	run_chain sh -c 'echo $(echo nested) | cat; bash -c "echo from bash"'
 	assert_success
@@ -197,12 +204,14 @@ ioctl-tiocsti-high: Operation not permitted"
 	assert_line "from bash"
 }
 
+# bats test_tags=exercise:8-2
 @test "step8-seccomp: ordinary work runs: ls, ps, ping" {
 	run_chain sh -c 'ls / >/dev/null && ps -e >/dev/null && ping -c1 -W2 192.168.47.11 >/dev/null && echo done'
 	assert_success
 	assert_output "done"
 }
 
+# bats test_tags=exercise:8-2
 @test "step8-seccomp: the skeleton's other tools run: cp, chmod, ln, dd, stat, mount, findmnt, ip, df, id" {
 	run_chain bash -c 'set -e; cd /tmp; echo data >a; cp a b; chmod 600 b; ln -s b c; mkdir d; mv c d/
 		dd if=/dev/zero of=e bs=1k count=4 status=none; touch -d @0 e; chown 1:1 e
@@ -239,6 +248,7 @@ done"
 	assert_output --partial "Operation not permitted"
 }
 
+# bats test_tags=exercise:8-3
 @test "step8-seccomp: mount -t tmpfs fails even with CAP_SYS_ADMIN [--cap-add SYS_ADMIN]" {
 	run_chain --cap-add SYS_ADMIN mount -t tmpfs none /mnt
 	assert_failure
@@ -265,6 +275,7 @@ done"
 	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -v 'Operation not permitted$' || true)" ""
 }
 
+# bats test_tags=exercise:8-1
 @test "step8-seccomp: i386 and x32 system calls fail with EPERM, even getpid" {
 	run_chain --skel "$TEST_SKEL" sh -c 'syscall-probe getpid-i386; syscall-probe getpid-x32'
 	assert_line "getpid-i386: Operation not permitted"
@@ -318,6 +329,7 @@ done"
 	assert_equal "$stderr" "step1-uts: --seccomp: 'foo' is not understood (only 'unconfined') (see step1-uts --help)"
 }
 
+# bats test_tags=exercise:8-3
 @test "step8-seccomp: run on its own on the host, COMMAND is filtered [./step8]" {
 	run_step 8 sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status'
 	assert_success
