@@ -35,6 +35,7 @@ BEGIN = re.compile(r'^(?P<indent>\s*)/\* exercise (?P<id>\d+\.\d+): (?P<text>.*)
 END = re.compile(r'^\s*/\* end of exercise (?P<id>\d+\.\d+) \*/\s*$')
 TAG = re.compile(r'^# bats test_tags=(?P<tags>.*)$')
 TEST = re.compile(r'^@test "(?P<name>(?:[^"\\]|\\.)*)"')
+NOT_DONE = re.compile(r'exercise (?P<id>\d+\.\d+) is not done')
 TAP = re.compile(r'^(?P<status>ok|not ok) \d+ (?P<name>.*?)(?: # skip.*)?$')
 
 
@@ -250,11 +251,18 @@ def verdict(step, tap_path, directory=None):
     sections, tagged = exercise_sections(step), tests_by_tag(step)
     results = {exercise: [] for exercise in sections}
     untagged_failures = []
+    # A failed test whose output says "exercise N.k is not done" failed
+    # because the step stopped at that TODO, whatever its own exercise.
+    stopped_at, current = {}, None
     with open(tap_path) as file:
         for line in file:
             match = TAP.match(line.rstrip('\n'))
             if not match:
+                todo = NOT_DONE.search(line)
+                if todo and current:
+                    stopped_at.setdefault(current, todo['id'])
                 continue
+            current = match['name'] if match['status'] == 'not ok' else None
             passed = match['status'] == 'ok'
             exercises = tagged.get(match['name'], [])
             for exercise in exercises:
@@ -270,7 +278,13 @@ def verdict(step, tap_path, directory=None):
         if not ran:
             print('exercise %s, %s: not graded (no test of it ran)' % (exercise, section['title']))
             continue
-        if failed:
+        waiting = sorted({stopped_at[name] for name in failed if name in stopped_at} - {exercise})
+        if failed and len(waiting) and all(stopped_at.get(name, exercise) != exercise
+                                           for name in failed):
+            status = 1
+            print('exercise %s, %s: not graded yet: its tests stop at the TODO of %s first'
+                  % (exercise, section['title'], ', '.join(waiting)))
+        elif failed:
             status = 1
             lines.append('not-passed %s' % exercise)
             print('exercise %s, %s: NOT PASSED (%d of %d tests failed)'
