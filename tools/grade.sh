@@ -18,7 +18,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 step=$1 source=${2%/} tag=${3:-}
-folder=$(basename "$(ls -d "step$step"-*/ 2>/dev/null | head -1)")
+folder=
+for dir in "step$step"-*/; do
+	[ -d "$dir" ] && { folder=${dir%/}; break; }
+done
 [ -n "$folder" ] || { echo "grade: there is no step $step" >&2; exit 2; }
 [ -d "$source" ] || { echo "grade: no folder $source" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "grade: the tests run containers: run as root (sudo)" >&2; exit 2; }
