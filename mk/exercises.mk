@@ -35,8 +35,10 @@ $(BUILD)/$(EXERCISE_FOLDER)/%.o: $(EXERCISE_SOURCE)/%.c $(COMMON_HEADERS)
 		-c -o $@ $<
 endif
 
-.PHONY: exercise check hint solution reset mutants test-exercises exercise-step
+.PHONY: exercise check hint solution reset mutants test-exercises
 
+# The others' check of STEP, not a target to type: not .PHONY, since make
+# help lists every .PHONY target (tests/build.bats); no such file exists.
 exercise-step:
 	@[ -n "$(STEP)" ] || { echo "make: say which step: STEP=1 (steps with exercises: $(EXERCISE_STEPS))" >&2; exit 2; }
 	@[ -n "$(STEP_FOLDER)" ] || { echo "make: step $(STEP) has no exercises (steps with exercises: $(EXERCISE_STEPS))" >&2; exit 2; }

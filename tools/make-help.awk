@@ -9,10 +9,11 @@
 # pattern, with NAME for the %.
 
 BEGIN {
-	count = split("running testing checking benchmarking cleaning", groups, " ")
+	count = split("running testing checking exercises benchmarking cleaning", groups, " ")
 	title["running"] = "Build and run"
 	title["testing"] = "Test"
 	title["checking"] = "Check"
+	title["exercises"] = "Exercises"
 	title["benchmarking"] = "Benchmark"
 	title["cleaning"] = "Clean"
 }
