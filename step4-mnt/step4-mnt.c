@@ -19,17 +19,26 @@
 static void
 unshare_mount_namespace(void)
 {
+	/* exercise 4.1: give this process a mount namespace of its own, a copy
+	 * of the caller's mount table that later mounts change alone:
+	 * unshare(2), mount_namespaces(7) */
 	narrate("unshare(CLONE_NEWNS)");
 	if (unshare(CLONE_NEWNS) == -1)
 		die_call();
+	/* end of exercise 4.1 */
 }
 
 static void
 make_mounts_private(void)
 {
+	/* exercise 4.2: make every mount of the copy private, / and all the
+	 * mounts under it, so that no mount or unmount propagates to or from
+	 * the host's peers: mount(2) "Changing the propagation type of an
+	 * existing mount", mount_namespaces(7) "Shared subtrees" */
 	narrate("mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
 		die_call();
+	/* end of exercise 4.2 */
 }
 
 int

@@ -88,10 +88,15 @@ open_skeleton(const char *path)
 static void
 mount_root_tmpfs(const struct options *options)
 {
+	/* exercise 5.1: mount a tmpfs on NEW_ROOT, --rootfs-size large
+	 * (options->rootfs_size, in bytes), its root directory 0755, nosuid
+	 * and nodev: mount(2), tmpfs(5); mounts.h has a helper that narrates
+	 * the call and asks for large pages */
 	char data[64];
 
 	snprintf(data, sizeof(data), "size=%llu,mode=0755", (unsigned long long)options->rootfs_size);
 	mount_tmpfs_in_large_pages(NEW_ROOT, MS_NOSUID | MS_NODEV, data);
+	/* end of exercise 5.1 */
 }
 
 static void
@@ -152,12 +157,16 @@ mount_proc(void)
 		die_call();
 }
 
-/* pivot_root(".", ".") stacks the old root on top of the new one at "/";
- * unmounting "." then takes it away. No oldroot directory is needed, and
- * none is left behind (pivot_root(2), NOTES). */
+/* The new root is the working directory. The old root goes on top of it
+ * rather than into a directory of it: no oldroot directory is needed, and
+ * none can be left behind (pivot_root(2), NOTES). */
 static void
 pivot_into_new_root(void)
 {
+	/* exercise 5.2: make the working directory the root of this mount
+	 * namespace, the old root stacked on top of it: pivot_root(2), its
+	 * NOTES above all (glibc has no wrapper: pivot_root() above is
+	 * ours); on EINVAL, hint that / may be shared */
 	narrate("pivot_root(\".\", \".\")");
 	if (pivot_root(".", ".") == -1) {
 		warn_call();
@@ -165,12 +174,16 @@ pivot_into_new_root(void)
 			hint("is / a shared mount? step4 makes it private");
 		exit(EXIT_SETUP_FAILED);
 	}
-	/* MNT_DETACH: the old root is busy (our own binary came from it);
-	 * detach it now, the kernel frees it when the last user is gone. */
+	/* end of exercise 5.2 */
+	/* exercise 5.3: take the old root, the host's whole mount tree, off
+	 * the new one; it is busy (this step's own binary came from it), so
+	 * detach it now and let the kernel free it when its last user is
+	 * gone: umount2(2), pivot_root(2) NOTES; then stand in the new "/" */
 	narrate("umount2(\".\", MNT_DETACH)");
 	if (umount2(".", MNT_DETACH) == -1)
 		die_call();
 	change_directory("/");
+	/* end of exercise 5.3 */
 }
 
 int

@@ -37,6 +37,7 @@ make_shared_mount() {
 # The host's mount table has a mount whose source is $MARK.
 host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 
+# bats test_tags=exercise:4-1
 @test "step4-mnt: the mount, UTS, PID and network namespaces differ from the host's [--until 4]" {
 	run_chain --until 4 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success
@@ -46,12 +47,14 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	refute_line "net $(host_namespace net)"
 }
 
+# bats test_tags=exercise:4-1
 @test "step4-mnt: a tmpfs mounted inside is in the container's mount table [--until 4]" {
 	run_chain --until 4 sh -c "mount -t tmpfs $MARK /mnt && grep -c ' /mnt .* $MARK ' /proc/self/mountinfo"
 	assert_success
 	assert_output 1
 }
 
+# bats test_tags=exercise:4-1
 @test "step4-mnt: a tmpfs mounted inside is not in the host's mount table [--until 4]" {
 	local before
 	before=$(host_mounts)
@@ -61,6 +64,7 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	assert_equal "$(host_mounts)" "$before"
 }
 
+# bats test_tags=exercise:4-2
 @test "step4-mnt: the host's shared mount is private inside [--until 4]" {
 	make_shared_mount
 	run_chain --until 4 grep " $SHARED " /proc/self/mountinfo
@@ -75,6 +79,7 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	assert_output --partial shared:
 }
 
+# bats test_tags=exercise:4-2
 @test "step4-mnt: no mount inside is shared [--until 4]" {
 	make_shared_mount
 	run_chain --until 4 cat /proc/self/mountinfo
@@ -83,6 +88,7 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	refute_output --partial master:
 }
 
+# bats test_tags=exercise:4-2
 @test "step4-mnt: a mount under the host's shared mount does not propagate to the host [--until 4]" {
 	make_shared_mount
 	run_chain --until 4 mount -t tmpfs "$MARK" "$SHARED/sub"
@@ -98,6 +104,7 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	umount "$SHARED/sub"
 }
 
+# bats test_tags=exercise:4-1,exercise:4-2
 @test "step4-mnt: ./step4 alone keeps a mount under a shared mount from the host [./step4 --until 4]" {
 	make_shared_mount
 	run_step 4 --until 4 mount -t tmpfs "$MARK" "$SHARED/sub"
@@ -105,6 +112,7 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 	refute host_has_mark
 }
 
+# bats test_tags=exercise:4-2
 @test "step4-mnt: ./step4 alone makes every mount private [./step4 --until 4]" {
 	make_shared_mount
 	run_step 4 --until 4 cat /proc/self/mountinfo
@@ -116,6 +124,7 @@ host_has_mark() { grep -q " $MARK " /proc/self/mountinfo; }
 # A caller whose / is shared, as systemd makes it, is played by a throwaway
 # mount namespace of the test's own (helpers.bash): the real host's mounts
 # are never shared, mounted on or changed.
+# bats test_tags=exercise:4-2
 @test "step4-mnt: ./step4 alone: no mount inside is a peer or a slave of a caller whose / is shared [./step4 --until 4]" {
 	in_shared_mount_namespace '"$STEPS/step4" --until 4 cat /proc/self/mountinfo'
 	assert_success
@@ -153,6 +162,7 @@ mount_after_start() {
 		wait $!'
 }
 
+# bats test_tags=exercise:4-2
 @test "step4-mnt: ./step4 alone: a mount the caller makes after the container started does not appear inside, the caller's / being shared [./step4 --until 4]" {
 	mount_after_start '"$STEPS/step4" --until 4'
 	assert_success
@@ -165,6 +175,7 @@ mount_after_start() {
 	assert_output $'caller: 1\ninside: 1'
 }
 
+# bats test_tags=exercise:4-1
 @test "step4-mnt: ./step4 alone makes only a mount namespace [./step4 --until 4]" {
 	run_step 4 --until 4 sh -c 'for n in uts pid mnt net; do stat -Lc "$n %i" /proc/self/ns/$n; done'
 	assert_success
@@ -174,9 +185,18 @@ mount_after_start() {
 	assert_line "net $(host_namespace net)"
 }
 
+# bats test_tags=exercise:4-1
 @test "step4-mnt: the root is still the host's: a file made on the host is visible [--until 4]" {
 	echo "$MARK" >"$BATS_TEST_TMPDIR/marker"
 	run_chain --until 4 cat "$BATS_TEST_TMPDIR/marker"
 	assert_success
 	assert_output "$MARK"
+}
+
+# bats test_tags=exercise:4-2
+@test "step4-mnt: a host file can still be bind-mounted inside, as step5 does for /dev/null [./step4 --until 4]" {
+	touch "$BATS_TEST_TMPDIR/null"
+	run_step 4 --until 4 sh -c "mount --bind /dev/null '$BATS_TEST_TMPDIR/null' && echo $MARK >'$BATS_TEST_TMPDIR/null' && wc -c <'$BATS_TEST_TMPDIR/null'"
+	assert_success
+	assert_output 0
 }

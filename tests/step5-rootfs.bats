@@ -40,6 +40,7 @@ make_test_skeleton() {
 	refute_line "net $(host_namespace net)"
 }
 
+# bats test_tags=exercise:5-1,exercise:5-2
 @test "step5-rootfs: / is a tmpfs [--until 5]" {
 	run_chain --until 5 stat -fc %T /
 	assert_success
@@ -52,18 +53,21 @@ make_test_skeleton() {
 	assert_output "$(stat -fc %T /)"
 }
 
+# bats test_tags=exercise:5-1
 @test "step5-rootfs: / has 50M (51200 1K-blocks) [--until 5]" {
 	run_chain --until 5 df -k /
 	assert_success
 	assert_line --regexp '^tmpfs +51200 '
 }
 
+# bats test_tags=exercise:5-1
 @test "step5-rootfs: --rootfs-size 80M gives / 81920 1K-blocks [--until 5]" {
 	run_chain --until 5 --rootfs-size 80M df -k /
 	assert_success
 	assert_line --regexp '^tmpfs +81920 '
 }
 
+# bats test_tags=exercise:5-1
 @test "step5-rootfs: / is mounted nosuid,nodev [--until 5]" {
 	run_chain --until 5 cat /proc/self/mountinfo
 	assert_success
@@ -87,6 +91,7 @@ make_test_skeleton() {
 	done
 }
 
+# bats test_tags=exercise:5-2
 @test "step5-rootfs: /etc/passwd is the skeleton's [--until 5]" {
 	run_chain --until 5 cat /etc/passwd
 	assert_success
@@ -99,6 +104,7 @@ make_test_skeleton() {
 	assert_output "$(cat /etc/passwd)"
 }
 
+# bats test_tags=exercise:5-2
 @test "step5-rootfs: the top of / lists the skeleton's entries [--until 5]" {
 	run_chain --until 5 ls -A /
 	assert_success
@@ -186,11 +192,13 @@ make_test_skeleton() {
 	assert_equal "$(cat "$TEST_SKEL/etc/passwd")" "$(cat "$SKEL/etc/passwd")"
 }
 
+# bats test_tags=exercise:5-2
 @test "step5-rootfs: /oldroot does not exist [--until 5]" {
 	run_chain --until 5 ls -d /oldroot
 	assert_failure
 }
 
+# bats test_tags=exercise:5-2,exercise:5-3
 @test "step5-rootfs: a file made on the host is not visible inside [--until 5]" {
 	echo "$MARK" >"$BATS_TEST_TMPDIR/marker"
 	run_chain --until 5 cat "$BATS_TEST_TMPDIR/marker"
@@ -198,6 +206,7 @@ make_test_skeleton() {
 	refute_output "$MARK"
 }
 
+# bats test_tags=exercise:5-3
 @test "step5-rootfs: the mounts inside are /, /dev and its nodes, and /proc only [--until 5]" {
 	run_chain --until 5 cat /proc/self/mountinfo
 	assert_success
@@ -205,12 +214,14 @@ make_test_skeleton() {
 	assert_output "$(printf '%s\n' / /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc | sort)"
 }
 
+# bats test_tags=exercise:5-2
 @test "step5-rootfs: /proc/1/root is the container's root [--until 5]" {
 	run_chain --until 5 sh -c 'readlink /proc/1/root; cat /proc/1/root/etc/passwd'
 	assert_success
 	assert_output "$(printf '/\n%s' "$(cat "$SKEL/etc/passwd")")"
 }
 
+# bats test_tags=exercise:5-2,exercise:5-3
 @test "step5-rootfs: the host sees the container's root through /proc/PID/root [--until 5]" {
 	start_container --until 5 sh -c "sleep 100; : $MARK"
 	wait_until 10 process_exists "^sh -c .*$MARK"
@@ -237,6 +248,7 @@ make_test_skeleton() {
 	refute_line kmsg
 }
 
+# bats test_tags=exercise:5-1
 @test "step5-rootfs: a skeleton bigger than --rootfs-size fails with 125 and names the size [--until 5]" {
 	run_chain --until 5 --rootfs-size 2M true
 	assert_failure 125
@@ -254,6 +266,7 @@ make_test_skeleton() {
 	assert_equal "$stderr" "step5-rootfs: --skel: dev/bad-null is a device node; a skeleton holds none"
 }
 
+# bats test_tags=exercise:5-2
 @test "step5-rootfs: --overlay makes / an overlay of the skeleton [--until 5]" {
 	run_chain --until 5 --overlay stat -fc %T /
 	assert_success

@@ -21,6 +21,9 @@ if [ ${#steps[@]} -eq 0 ]; then
 	done
 fi
 
+# Each grade.sh below reads /dev/null: from step2 on, the chain's supervisor
+# relays its stdin to the container, and would eat the rest of the list the
+# loop reads (step1's tests start no supervisor, so step1 never showed it).
 work=build/exercises
 rm -rf "$work"
 mkdir -p "$work"
