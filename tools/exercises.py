@@ -313,6 +313,8 @@ def mutate(step, exercise, number, target):
     """The reference folder in TARGET with mistake NUMBER (from 1) of EXERCISE."""
     sections, found = exercise_sections(step), all_blocks(step)
     old, new, _ = sections[exercise]['mistakes'][number - 1]
+    # \n and \t in a mistake stand for a new line and a tab
+    old, new = [text.replace('\\n', '\n').replace('\\t', '\t') for text in (old, new)]
     write(step, target, plain=True)
     path = os.path.join(target, found[exercise][0])
     with open(path) as file:
@@ -321,7 +323,7 @@ def mutate(step, exercise, number, target):
         raise ExerciseError('mistake %d of %s: `%s` is in %s %d times, not once'
                             % (number, exercise, old, found[exercise][0], text.count(old)))
     with open(path, 'w') as file:
-        file.write(text.replace(old, new.replace('\\n', '\n')))
+        file.write(text.replace(old, new))
 
 
 def main(argv):
