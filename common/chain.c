@@ -172,8 +172,7 @@ die_call(void)
 void
 exercise_not_done(const char *exercise)
 {
-	die_with_status(EXIT_SETUP_FAILED, "exercise %s is not done (make hint STEP=%d)", exercise,
-			step_number);
+	die("exercise %s is not done (make hint STEP=%d)", exercise, step_number);
 }
 
 #ifdef FAULT_INJECTION

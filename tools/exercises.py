@@ -205,7 +205,8 @@ def hint(step, directory):
     if os.path.exists(verdict):
         with open(verdict) as file:
             failed = [line.split()[1] for line in file if line.startswith('not-passed ')]
-    pending = [e for e in sections if e in failed or e in unfinished(step, directory)]
+    todo = unfinished(step, directory)
+    pending = [e for e in sections if e in failed or e in todo]
     if not pending:
         print('step %s: every exercise is done and passed the last check; '
               '`make check STEP=%s` to check again' % (step, step))
