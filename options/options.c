@@ -55,6 +55,9 @@ enum long_only_option {
 	OPT_DEVICE_READ_IOPS,
 	OPT_DEVICE_WRITE_IOPS,
 	OPT_BLKIO_WEIGHT,
+	OPT_LANDLOCK,
+	OPT_LANDLOCK_WRITE,
+	OPT_LANDLOCK_EXEC,
 };
 
 static const struct option long_options[] = {
@@ -88,6 +91,9 @@ static const struct option long_options[] = {
 	{ "device-read-iops", required_argument, NULL, OPT_DEVICE_READ_IOPS },
 	{ "device-write-iops", required_argument, NULL, OPT_DEVICE_WRITE_IOPS },
 	{ "blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT },
+	{ "landlock", required_argument, NULL, OPT_LANDLOCK },
+	{ "landlock-write", required_argument, NULL, OPT_LANDLOCK_WRITE },
+	{ "landlock-exec", required_argument, NULL, OPT_LANDLOCK_EXEC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -163,6 +169,17 @@ print_usage(void)
 	       "  buffers to --memory.\n\n"
 	       "Seccomp (step8):\n"
 	       "      --seccomp unconfined  skip the system call filter\n\n"
+	       "Landlock (step9):\n"
+	       "      --landlock MODE    on (default): the workload writes only under /tmp,\n"
+	       "                         /var/tmp, /run, /home, /root, /dev/shm, /dev/mqueue,\n"
+	       "                         /dev/pts and to /dev/null, zero, full, random,\n"
+	       "                         urandom, tty and --device nodes; it executes only\n"
+	       "                         from /usr, /bin, /sbin, /lib, /lib64 (where the\n"
+	       "                         kernel has Landlock); off: no Landlock ruleset\n"
+	       "      --landlock-write PATH\n"
+	       "                         let it write under PATH too (repeatable)\n"
+	       "      --landlock-exec PATH\n"
+	       "                         let it execute from under PATH too (repeatable)\n\n"
 	       "SIZE takes the suffixes k, M and G (powers of 1024).\n"
 	       "Exit status: COMMAND's (128+N if it died of signal N); 2 for bad input;\n"
 	       "125 when the container could not be set up; 126/127 when COMMAND cannot\n"
@@ -532,6 +549,29 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 					 argument);
 		options->seccomp_unconfined = true;
 		break;
+	case OPT_LANDLOCK:
+		if (strcmp(argument, "on") == 0)
+			options->landlock_off = false;
+		else if (strcmp(argument, "off") == 0)
+			options->landlock_off = true;
+		else
+			return bad_input(error, "--landlock: '%.80s' is neither on nor off", argument);
+		break;
+	case OPT_LANDLOCK_WRITE:
+	case OPT_LANDLOCK_EXEC: {
+		const char *name = option == OPT_LANDLOCK_WRITE ? "--landlock-write" : "--landlock-exec";
+		const char *problem = parse_landlock_path(argument);
+		int shown = (int)strcspn(argument, "\n\r"); /* one line, whatever the input */
+		if (problem != NULL)
+			return bad_input(error, "%s: '%.*s': %s", name, shown < 80 ? shown : 80,
+					 argument, problem);
+		if (options->landlock_path_count == MAX_LANDLOCK_PATHS)
+			return bad_input(error, "%s: more than %d paths", name, MAX_LANDLOCK_PATHS);
+		options->landlock_paths[options->landlock_path_count++] = (struct landlock_path){
+			argument, option == OPT_LANDLOCK_WRITE ? GRANT_WRITE : GRANT_EXECUTE
+		};
+		break;
+	}
 	case OPT_SYSCTL:
 		return parse_sysctl(argument, options, error);
 	default: /* parse_options() handles '?' and ':' before */
@@ -610,6 +650,11 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 					 "step3 makes, and --until %d ends before it",
 					 sysctl->key, options->until);
 	}
+	if (options->landlock_off && options->landlock_path_count > 0)
+		return bad_input(&error, "%s %.80s: nothing to add it to with --landlock off",
+				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"
+										 : "--landlock-exec",
+				 options->landlock_paths[0].path);
 	for (char **word = options->command; *word != NULL; word++) {
 		if (strlen(*word) > 4096)
 			return bad_input(&error,

@@ -54,6 +54,16 @@ struct io_limit {
 	unsigned major, minor;
 };
 
+/* --landlock-write PATH, --landlock-exec PATH: a place inside the
+ * container where step9 lets the workload write, or execute, besides its
+ * own list. */
+#define MAX_LANDLOCK_PATHS 16
+enum landlock_grant { GRANT_WRITE, GRANT_EXECUTE };
+struct landlock_path {
+	const char *path;        /* in argv, absolute */
+	enum landlock_grant grant;
+};
+
 /* Eight-byte fields first, then four-byte ones, then the flags: no padding
  * between them (clang-analyzer's optin.performance.Padding). */
 struct options {
@@ -72,6 +82,7 @@ struct options {
 	struct device devices[MAX_DEVICES];
 	struct io_limit io_limits[MAX_IO_LIMITS];
 	struct sysctl sysctls[MAX_SYSCTLS];
+	struct landlock_path landlock_paths[MAX_LANDLOCK_PATHS];
 	struct cidr host_ip, ip;
 	int until;               /* the last step of the chain, 1..LAST_STEP */
 	enum net_mode net;
@@ -81,6 +92,7 @@ struct options {
 	unsigned device_count, io_limit_count;
 	unsigned blkio_weight;   /* 10..1000, 0: none */
 	int sysctl_count;
+	unsigned landlock_path_count;
 	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	bool verbose;
 	bool ipc_host;           /* --ipc host: no IPC namespace of its own */
@@ -88,6 +100,7 @@ struct options {
 	bool addresses_given;    /* --host-ip or --ip: no automatic next subnet */
 	bool cap_add_all, cap_drop_all;
 	bool seccomp_unconfined;
+	bool landlock_off;
 };
 
 /* The parser (options.c). It never exits and prints nothing:
@@ -122,6 +135,9 @@ const char *parse_io_limit(const char *text, struct io_limit *limit);
 const char *io_limit_option(enum io_limit_kind kind); /* "--device-read-bps" */
 /* Docker's names of the resources, by number ("nofile"); NULL: none. */
 extern const char *const ulimit_names[RLIMIT_NLIMITS];
+/* NULL when TEXT is a path step9 can take for --landlock-write or
+ * --landlock-exec (absolute, one line), else why it is not. */
+const char *parse_landlock_path(const char *text);
 const char *format_size(uint64_t bytes, char *buffer, size_t length);
 
 #endif

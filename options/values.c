@@ -357,3 +357,22 @@ parse_io_limit(const char *text, struct io_limit *limit)
 	limit->value = value;
 	return NULL;
 }
+
+/* A place inside the container, opened by step9 after pivot_root: only
+ * its syntax can be checked here. Control characters are refused so that
+ * the path stays on the one line of -v and of an error. */
+const char *
+parse_landlock_path(const char *text)
+{
+	size_t length = strlen(text);
+
+	if (text[0] != '/')
+		return "not an absolute path (like /srv)";
+	if (length >= PATH_MAX)
+		return "longer than PATH_MAX";
+	for (size_t i = 0; i < length; i++) {
+		if (iscntrl((unsigned char)text[i]))
+			return "holds a control character";
+	}
+	return NULL;
+}
