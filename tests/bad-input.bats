@@ -146,6 +146,20 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: --cap-drop CAP_ alone" { bad_input "--cap-drop" --cap-drop CAP_ true; }
 @test "bad-input: --seccomp foo" { bad_input "--seccomp" --seccomp foo true; }
 @test "bad-input: --seccomp empty" { bad_input "--seccomp" --seccomp '' true; }
+@test "bad-input: --landlock foo" { bad_input "--landlock: 'foo' is neither on nor off" --landlock foo true; }
+@test "bad-input: --landlock empty" { bad_input "--landlock" --landlock '' true; }
+@test "bad-input: --landlock-write relative [tmp]" { bad_input "--landlock-write: 'tmp': not an absolute path" --landlock-write tmp true; }
+@test "bad-input: --landlock-write empty" { bad_input "--landlock-write" --landlock-write '' true; }
+@test "bad-input: --landlock-exec relative [./bin]" { bad_input "--landlock-exec: './bin': not an absolute path" --landlock-exec ./bin true; }
+@test "bad-input: --landlock-write with a newline" { bad_input "control character" --landlock-write $'/srv\n/etc' true; }
+@test "bad-input: --landlock-write of PATH_MAX bytes" { bad_input "PATH_MAX" --landlock-write "/$(long_name 4095)" true; }
+@test "bad-input: --landlock-write with --landlock off" { bad_input "--landlock-write /srv: nothing to add it to with --landlock off" --landlock off --landlock-write /srv true; }
+@test "bad-input: --landlock-exec before --landlock off" { bad_input "--landlock-exec /opt/bin: nothing to add it to" --landlock-exec /opt/bin --landlock off true; }
+@test "bad-input: --landlock-write 17 times" {
+	local -a many=()
+	for i in $(seq 17); do many+=(--landlock-write "/srv/$i"); done
+	bad_input "--landlock-write: more than 16 paths" "${many[@]}" true
+}
 @test "bad-input: --ipc shareable" { bad_input "--ipc" --ipc shareable true; }
 @test "bad-input: --ipc empty" { bad_input "--ipc" --ipc '' true; }
 @test "bad-input: --ulimit with an unknown name [foo=1]" { bad_input "--ulimit" --ulimit foo=1 true; }
@@ -257,6 +271,13 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 		--cap-drop all --seccomp unconfined --net none --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 \
 		--ulimit nofile=-1 --ulimit core=0:infinity --ulimit stack=8388608:unlimited \
 		--cpu-shares 2 --memory-reservation 6M --cpuset-cpus 0 --cpuset-mems 0 true
+	assert_success
+}
+
+@test "bad-input: accepted: --landlock on, 16 paths to --landlock-write and --landlock-exec, / among them [--until 1]" {
+	local -a many=(--landlock on --landlock-write / --landlock-exec "/$(long_name 4094)")
+	for i in $(seq 14); do many+=(--landlock-write "/srv/$i"); done
+	run_chain --until 1 "${many[@]}" true
 	assert_success
 }
 

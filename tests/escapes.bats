@@ -131,6 +131,24 @@ root_disk() {
 	assert_output "release_agent: blocked (mount -t cgroup: Operation not permitted)"
 }
 
+@test "escapes: a cgroup v1 mount with release_agent works with SYS_ADMIN and no filter, without Landlock [--cap-add SYS_ADMIN --seccomp unconfined --landlock off]" {
+	grep -qw cgroup /proc/filesystems || skip "this kernel has no cgroup v1"
+	escape --cap-add SYS_ADMIN --seccomp unconfined --landlock off -- release_agent
+	assert_success
+	assert_output --regexp '^release_agent: ESCAPED \(mounted cgroup v1 -o [a-z,=-]+, release_agent is there\)$'
+}
+
+# CVE-2022-0492: Docker's AppArmor profile ("deny mount") stopped it where
+# seccomp was off; Landlock refuses every mount in the same way.
+@test "escapes: a cgroup v1 mount is blocked by Landlock alone [--cap-add SYS_ADMIN --seccomp unconfined]" {
+	grep -qw cgroup /proc/filesystems || skip "this kernel has no cgroup v1"
+	"$TEST_SKEL/usr/local/bin/syscall-probe" landlock_create_ruleset >/dev/null ||
+		skip "this kernel has no Landlock"
+	escape --cap-add SYS_ADMIN --seccomp unconfined -- release_agent
+	assert_failure 1
+	assert_output "release_agent: blocked (mount -t cgroup: Operation not permitted)"
+}
+
 # --- mknod of a device node --------------------------------------------------
 
 # EACCES is nodev (may_open_dev() in fs/namei.c), checked before the device's
@@ -814,6 +832,32 @@ assert_vsock_reaches_the_kernel() {
 	escape -- vsock high-bits
 	assert_failure 1
 	assert_output "vsock: blocked (socket(AF_VSOCK): Operation not permitted)"
+}
+
+# --- a program of its own, written and run: step9's Landlock ----------------
+
+# Docker's AppArmor profile lets a container execute what it writes to its
+# own filesystem (only /dev/shm is mounted noexec): step9 goes further, no
+# place is both writable and executable. /dev/shm is noexec here too.
+landlock_in_kernel() { "$TEST_SKEL/usr/local/bin/syscall-probe" landlock_create_ruleset >/dev/null; }
+
+@test "escapes: a program written into /tmp executes without step9 [--until 8]" {
+	escape --until 8 -- dropped-binary /tmp
+	assert_success
+	assert_output "dropped-binary: ESCAPED (wrote /tmp/escape-probe-dropped and executed it)"
+}
+
+@test "escapes: a program written into /tmp is blocked [full chain]" {
+	landlock_in_kernel || skip "this kernel has no Landlock"
+	escape -- dropped-binary /tmp
+	assert_failure 1
+	assert_output "dropped-binary: blocked (execve /tmp/escape-probe-dropped: Permission denied)"
+}
+
+@test "escapes: a program written into /dev/shm is blocked even without step9: noexec [--until 8]" {
+	escape --until 8 -- dropped-binary /dev/shm
+	assert_failure 1
+	assert_output "dropped-binary: blocked (execve /dev/shm/escape-probe-dropped: Permission denied)"
 }
 
 # --- counts kept per user: queued signals (RLIMIT_SIGPENDING) -----------------

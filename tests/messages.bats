@@ -146,3 +146,24 @@ assert_error_repeats_narration() {
 	run_failing seccomp:1 EFAULT 8 --until 8 true
 	assert_error_repeats_narration step8-seccomp 'seccomp_load(filter)' "Bad address"
 }
+
+# step9 alone, on the host. Its descriptors' numbers depend on what the
+# test's shell has open: the narrated call is read from stderr first.
+landlock_in_kernel() { "$TEST_SKEL/usr/local/bin/syscall-probe" landlock_create_ruleset >/dev/null; }
+
+@test "step9-landlock: a failed landlock_add_rule reports the narrated call [fail-call landlock_add_rule EINVAL]" {
+	landlock_in_kernel || skip "this kernel has no Landlock"
+	run_failing landlock_add_rule EINVAL 9 true
+	local call
+	call=$(grep -o -m1 'landlock_add_rule([0-9]*, LANDLOCK_RULE_PATH_BENEATH, {.allowed_access = READ_FILE|READ_DIR, .parent_fd = [0-9]*}, 0)' <<<"$stderr")
+	assert_error_repeats_narration step9-landlock "$call" "Invalid argument"
+}
+
+@test "step9-landlock: a failed landlock_restrict_self reports the narrated call, then its hint [fail-call landlock_restrict_self EPERM]" {
+	landlock_in_kernel || skip "this kernel has no Landlock"
+	run_failing landlock_restrict_self EPERM 9 true
+	local call
+	call=$(grep -o -m1 'landlock_restrict_self([0-9]*, 0)' <<<"$stderr")
+	assert_error_repeats_narration step9-landlock "$call" "Operation not permitted"
+	assert_equal "${stderr##*$'\n'}" "step9-landlock: hint: no_new_privs is not set (step6 sets it) and CAP_SYS_ADMIN is missing"
+}

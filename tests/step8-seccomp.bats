@@ -254,8 +254,9 @@ done"
 	assert_failure
 }
 
-@test "step8-seccomp: mount -t tmpfs succeeds with CAP_SYS_ADMIN [--seccomp unconfined --cap-add SYS_ADMIN]" {
-	run_chain --seccomp unconfined --cap-add SYS_ADMIN mount -t tmpfs none /mnt
+# The control: step9's Landlock refuses every mount too (step9-landlock.bats).
+@test "step8-seccomp: mount -t tmpfs succeeds with CAP_SYS_ADMIN [--seccomp unconfined --cap-add SYS_ADMIN --landlock off]" {
+	run_chain --seccomp unconfined --cap-add SYS_ADMIN --landlock off mount -t tmpfs none /mnt
 	assert_success
 }
 

@@ -19,7 +19,8 @@
  * peer, an io_uring is created and closed unused, a vsock socket is bound
  * and closed without a connection, and what the probe takes of a count or
  * of memory (timers, socket buffers on loopback) is bounded by its
- * arguments and given back when it exits.
+ * arguments and given back when it exits, and a program written into the
+ * container's own /tmp only prints its usage (to /dev/null) and is removed.
  *
  * Where the kernel checks a capability before the call does anything, its
  * EPERM and the seccomp filter's look the same; tests/escapes.bats tells
@@ -41,6 +42,7 @@
 #include <netinet/ip_icmp.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -789,6 +792,69 @@ forged_source(char **arguments, int count, struct result *result)
 		   arguments[1], arguments[0]);
 }
 
+/* --- a program of its own: written, then executed ----------------------- */
+
+/* Most attacks on the kernel from a container need a program the image
+ * does not have: a static exploit, downloaded into a writable place and
+ * run from there. The probe copies itself into DIRECTORY (default /tmp) and
+ * executes the copy, which, without arguments, writes its usage to
+ * /dev/null and exits 2; the copy is removed either way. */
+static int
+copy_self(const char *path)
+{
+	static char buffer[1 << 16];
+	ssize_t length;
+	int from = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+	if (from == -1)
+		return -1;
+	int to = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (to == -1) {
+		close(from);
+		return -1;
+	}
+	while ((length = read(from, buffer, sizeof(buffer))) > 0 &&
+	       write(to, buffer, (size_t)length) == length)
+		;
+	close(from);
+	return close(to) == -1 || length != 0 ? -1 : 0;
+}
+
+static enum outcome
+dropped_binary(char **arguments, int count, struct result *result)
+{
+	const char *directory = count > 0 ? arguments[0] : "/tmp";
+	char path[256], *argv[2];
+	posix_spawn_file_actions_t actions;
+	pid_t child;
+	int status;
+
+	snprintf(path, sizeof(path), "%s/escape-probe-dropped", directory);
+	if (copy_self(path) == -1) {
+		enum outcome outcome = failed_call(result, "write %s", path);
+		unlink(path);
+		return outcome;
+	}
+	argv[0] = path;
+	argv[1] = NULL;
+	if (posix_spawn_file_actions_init(&actions) != 0 ||
+	    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0) != 0)
+		return say(result, BLOCKED, "posix_spawn_file_actions: out of memory");
+	/* glibc's posix_spawn returns the child's execve error. */
+	int error = posix_spawn(&child, path, &actions, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	unlink(path);
+	if (error != 0) {
+		errno = error;
+		return failed_call(result, "execve %s", path);
+	}
+	if (waitpid(child, &status, 0) == -1)
+		return failed(result, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 2)
+		return say(result, BLOCKED, "%s started, but did not exit 2 (status 0x%x)", path, status);
+	return say(result, ESCAPED, "wrote %s and executed it", path);
+}
+
 /* --- io_uring and vsock: what an allow list refuses ------------------------ */
 
 /* A ring of one entry, closed unused. The operations of a ring run in the
@@ -996,6 +1062,7 @@ static const struct escape escapes[] = {
 	{ "vsock", "[high-bits]", 0, vsock },
 	{ "sigpending", "HOST_LIMIT [SECONDS]", 1, fill_sigpending },
 	{ "tcp-memory", "MIB [SECONDS]", 1, fill_tcp_buffers },
+	{ "dropped-binary", "[DIRECTORY]", 0, dropped_binary },
 };
 
 static int

@@ -34,6 +34,7 @@ static const struct {
 	{ "EPERM", EPERM },   { "ENOENT", ENOENT }, { "EIO", EIO },       { "ENOMEM", ENOMEM },
 	{ "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },   { "EINVAL", EINVAL },
 	{ "ENOSPC", ENOSPC }, { "ENOSYS", ENOSYS }, { "EAGAIN", EAGAIN },
+	{ "EOPNOTSUPP", EOPNOTSUPP },
 };
 
 static int
