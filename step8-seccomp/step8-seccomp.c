@@ -19,9 +19,9 @@
  * clone without namespace flags; then loads it and hands over. The rules
  * that allow personality, ioctl and socket for some values of an argument
  * only are a puzzle of their own, in argument-masks.c. The filter goes
- * last, right before COMMAND: the steps before need the calls it refuses,
- * and once loaded it is inherited through fork and exec and can never be
- * removed.
+ * late, right before step9's Landlock rules and COMMAND: the steps before
+ * need the calls it refuses, and once loaded it is inherited through fork
+ * and exec and can never be removed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
