@@ -391,9 +391,12 @@ link_is_gone() { ! ip link show "$1" >/dev/null 2>&1; }
 	assert_equal "${#lines[@]}" 2
 }
 
+leads_its_process_group() { [ "$(ps -o pgid= -p "$1" | tr -d ' ')" = "$1" ]; }
+
 @test "chain: ./step3 --until 3 gives the host mybr0 while it runs" {
 	start_step 3 --until 3 sh -c "sleep 100; : $MARK"
-	assert_equal "$(ps -o pgid= -p "$BG_PID" | tr -d ' ')" "$BG_PID"
+	# setsid(1) makes it a group leader when it runs, a moment after the fork.
+	wait_until 10 leads_its_process_group "$BG_PID"
 	wait_until 10 link_is_up mybr0
 	run ping -c1 -W2 192.168.47.12
 	assert_success
