@@ -1,7 +1,9 @@
 # lint.mk: static checks, all of which must come out clean.
 #
 #   sudo make deps-lint   clang-tidy, cppcheck, shellcheck, clang (and its
-#                         sanitizer runtimes for make fuzz), from Debian
+#                         sanitizer runtimes for make fuzz), from Debian;
+#                         and graphviz, for tests/build.bats's check of
+#                         the docs' picture (mk/docs.mk)
 #   make lint             cppcheck and clang-tidy over every C file,
 #                         shellcheck over the shell scripts and the tests
 #
@@ -51,6 +53,6 @@ lint-shell:
 lint-bats:
 	shellcheck -s bash -e $(LINT_BATS_EXCLUDE) $(LINT_BATS)
 
-## checking sudo: install clang, clang-tidy, cppcheck, shellcheck, fuzzing's runtimes
+## checking sudo: install clang-tidy, cppcheck, shellcheck, clang and its runtimes, graphviz
 deps-lint:
-	@bash tools/install-packages.sh $(DEB_LINT)
+	@bash tools/install-packages.sh $(DEB_LINT) $(DEB_DOCS)
