@@ -178,3 +178,18 @@ table_rows() { awk '!/^[ \t]*(#|$)/ { print $1, $2, $3, $4, $5, $6, $7 }' "$PROJ
 	echo "$output"
 	assert_failure 1
 }
+
+# --- docs/chain.svg: the picture of the chain ----------------------------------------------
+
+@test "make diagram: docs/chain.svg is what docs/chain.dot makes [with dot]" {
+	command -v dot >/dev/null || skip "dot is not installed: sudo make deps-docs (graphviz)"
+	local made=$BATS_TEST_TMPDIR/chain.svg
+	run make --no-print-directory -C "$PROJECT" diagram DIAGRAM_SVG="$made"
+	assert_success
+	# A stale picture differs from the one its source makes now; file
+	# times cannot tell, since a checkout gives both files the same.
+	run diff -u "$PROJECT/docs/chain.svg" "$made"
+	echo "# docs/chain.svg is not what docs/chain.dot makes: make diagram, then commit both"
+	echo "# this machine's dot: $(dot -V 2>&1); the committed picture: $(grep -m1 -o 'graphviz version [^-]*' "$PROJECT/docs/chain.svg")"
+	assert_success
+}
