@@ -24,6 +24,8 @@ mk/exercises.mk runs it; `make help` lists the targets.
 	exercises.py mutate STEP ID N DIR        the reference folder with
 	                                         mistake N of ID applied
 	exercises.py tag ID                      the bats tag of ID: exercise:1-1
+	exercises.py filters STEP TAG            a bats -f filter for each test
+	                                         tagged TAG, in the file's order
 """
 import os
 import re
@@ -227,10 +229,11 @@ def hint(step, directory):
         file.write(str(shown + 1))
 
 
-def tests_by_tag(step):
-    """{test name: [exercise ids]} of the step's bats file."""
+def tagged_tests(step):
+    """[(name, [tags])] of the step's bats file, in its order; the name as
+    written between the quotes of @test."""
     path = os.path.join(ROOT, 'tests', step_folder(step) + '.bats')
-    tagged, pending = {}, []
+    tests, pending = [], []
     with open(path) as file:
         for line in file:
             match = TAG.match(line.strip())
@@ -239,11 +242,24 @@ def tests_by_tag(step):
                 continue
             match = TEST.match(line)
             if match:
-                name = match['name'].replace('\\"', '"')
-                tagged[name] = [t[len('exercise:'):].replace('-', '.')
-                                for t in pending if t.startswith('exercise:')]
+                tests.append((match['name'], pending))
                 pending = []
-    return tagged
+    return tests
+
+
+def tests_by_tag(step):
+    """{test name, as TAP prints it: [exercise ids]} of the step's bats file."""
+    return {name.replace('\\"', '"'): [t[len('exercise:'):].replace('-', '.')
+                                       for t in tags if t.startswith('exercise:')]
+            for name, tags in tagged_tests(step)}
+
+
+def filters(step, tag_name):
+    """A `bats -f` filter for each test tagged TAG_NAME, in the file's order.
+    bats matches the name as written with bash's =~ (a POSIX extended regular
+    expression): the special characters are escaped."""
+    return ['^' + re.sub(r'([][\\.^$*+?(){}|])', r'\\\1', name) + '$'
+            for name, tags in tagged_tests(step) if tag_name in tags]
 
 
 def verdict(step, tap_path, directory=None):
@@ -255,7 +271,9 @@ def verdict(step, tap_path, directory=None):
     # A failed test whose output says "exercise N.k is not done" failed
     # because the step stopped at that TODO, whatever its own exercise.
     stopped_at, current = {}, None
-    with open(tap_path) as file:
+    # The tests show what the step printed, which need not be text: a
+    # step8 that exports its filter to stdout prints BPF code.
+    with open(tap_path, errors='replace') as file:
         for line in file:
             match = TAP.match(line.rstrip('\n'))
             if not match:
@@ -334,6 +352,8 @@ def main(argv):
     command, arguments = argv[1], argv[2:]
     if command == 'tag' and len(arguments) == 1:
         print(tag(arguments[0]))
+    elif command == 'filters' and len(arguments) == 2:
+        print('\n'.join(filters(*arguments)))
     elif command == 'list' and len(arguments) == 1:
         sections = exercise_sections(arguments[0])
         for exercise, (name, block) in all_blocks(arguments[0]).items():

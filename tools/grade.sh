@@ -13,7 +13,8 @@
 # host's: a namespace does not fence off writes to the cgroup filesystem.
 #
 # GRADE_QUIET=1 prints only the verdict; GRADE_BUILD_ONLY=1 builds, and
-# exits 0 when that worked (tools/test-exercises.sh).
+# exits 0 when that worked; GRADE_FIRST_FAILURE=1 stops at the first test
+# that fails (below). tools/test-exercises.sh uses all three.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
@@ -48,15 +49,33 @@ done
 ln -sfn "$PWD/skelfs" "$bin/skelfs"
 [ "${GRADE_BUILD_ONLY:-0}" = 1 ] && exit 0
 
-filter=()
-[ -n "$tag" ] && filter=(--filter-tags "$tag")
+# bats ARGUMENTS... in the grading namespaces, which get a name and a
+# loopback of their own; STEPS tells the tests where the steps are
+# (tests/helpers.bash).
+bats_in_namespaces() {
+	unshare --uts --ipc --net --mount --pid --fork --mount-proc --propagation private -- \
+		env STEPS="$PWD/$bin" bash -c 'hostname grading && ip link set lo up && exec bats "$@"' \
+		bats "$@"
+}
 tap=$bin/tests.tap
-# The grading namespaces get a name and a loopback of their own; STEPS
-# tells the tests where the steps are (tests/helpers.bash).
-unshare --uts --ipc --net --mount --pid --fork --mount-proc --propagation private -- \
-	env STEPS="$PWD/$bin" bash -c 'hostname grading && ip link set lo up && exec bats "$@"' \
-	bats "${filter[@]}" "tests/$folder.bats" >"$tap" 2>&1
-status=$?
+if [ "${GRADE_FIRST_FAILURE:-0}" = 1 ]; then
+	# One failing test is all make mutants needs: the tests tagged TAG one
+	# at a time, in the file's order, each in namespaces of their own, up to
+	# the first that fails. The list is read on fd 3: bats's stdin reaches
+	# the containers.
+	[ -n "$tag" ] || { echo "grade: GRADE_FIRST_FAILURE=1 needs a TAG" >&2; exit 2; }
+	python3 tools/exercises.py filters "$step" "$tag" >"$bin/filters" || exit 2
+	status=0
+	while read -r test <&3; do
+		bats_in_namespaces -f "$test" "tests/$folder.bats" || { status=$?; break; }
+	done 3<"$bin/filters" >"$tap" 2>&1
+elif [ -n "$tag" ]; then
+	bats_in_namespaces --filter-tags "$tag" "tests/$folder.bats" >"$tap" 2>&1
+	status=$?
+else
+	bats_in_namespaces "tests/$folder.bats" >"$tap" 2>&1
+	status=$?
+fi
 [ "${GRADE_QUIET:-0}" = 1 ] || cat "$tap"
 python3 tools/exercises.py verdict "$step" "$tap" "$source" ||
 	status=1

@@ -4,7 +4,7 @@
 #  - the learner's copy, every exercise a TODO, builds with the project's
 #    warnings;
 #  - each exercise left undone, the others as the reference, fails at least
-#    one of the tests tagged with it;
+#    one of the tests tagged with it, and the verdict names it;
 #  - each plausible mistake of exercises.md, applied to the reference, fails
 #    at least one of its exercise's tagged tests (make mutants).
 # The reference passing its tests is make test's part. Needs root, and the
@@ -40,16 +40,20 @@ result() {
 }
 
 # expect_failure STEP EXERCISE COPY DESCRIPTION: grade COPY with the tests
-# tagged with EXERCISE; at least one of them must fail (grade.sh exits 1).
+# tagged with EXERCISE: one of them must fail (grade.sh exits 1, and its
+# verdict says the exercise did not pass). One is all it takes, so grade.sh
+# stops at the first (GRADE_FIRST_FAILURE), which the result names.
 # Its stdin is /dev/null: the containers of the tests relay theirs, and
 # would read the rest of the list the caller's loop reads.
 expect_failure() {
-	local status
-	GRADE_QUIET=1 bash tools/grade.sh "$1" "$3" "$(python3 tools/exercises.py tag "$2")" \
+	local status failed
+	GRADE_QUIET=1 GRADE_FIRST_FAILURE=1 \
+		bash tools/grade.sh "$1" "$3" "$(python3 tools/exercises.py tag "$2")" \
 		</dev/null >"$3.log" 2>&1
 	status=$?
-	if [ $status -eq 1 ]; then
-		result OK "$4"
+	failed=$(sed -n 's/^    failed: //p' "$3.log" | head -1)
+	if [ $status -eq 1 ] && grep -q "^exercise ${2//./\\.}, .*: NOT PASSED" "$3.log"; then
+		result OK "$4 (failed: $failed)"
 	else
 		result FAIL "$4: it passed, or did not build (grade.sh exited $status)"
 		sed 's/^/# /' "$3.log"
