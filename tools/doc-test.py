@@ -109,11 +109,12 @@ def parse(path, lines, layout):
     """The chapters of PATH: their commands to run, counts, and errors of the document."""
     chapters = [Chapter(path, 1, '(top)')]
     for start, words, body in fenced_blocks(lines):
-        chapter, where = chapters[-1], '%s:%d' % (path, start + 1)
-        unknown = ', '.join(word for word in words[1:] if not CONSOLE_WORDS.match(word))
         if body is None:
             chapters.append(Chapter(path, start + 1, words))
-        elif not words:
+            continue
+        chapter, where = chapters[-1], '%s:%d' % (path, start + 1)
+        unknown = ', '.join(word for word in words[1:] if not CONSOLE_WORDS.match(word))
+        if not words:
             if any(line.startswith('$ ') for line in body):
                 chapter.counts['unmarked'] += 1
                 if STRICT:
@@ -198,13 +199,13 @@ def processes():
 # the file, and writes its status to descriptor $2. The command sees neither
 # descriptor, so what it leaves running cannot hold them open.
 DRIVER = r'''
-commands=$1 statuses=$2
+__doc_commands=$1 __doc_statuses=$2
 cd "$3" || exit
 if [ "$(id -u)" -eq 0 ]; then sudo() { env -- "$@"; }; fi
-while IFS= read -r -d '' -u "$commands" __doc_command &&
-	IFS= read -r -d '' -u "$commands" __doc_output; do
-	eval "$__doc_command" </dev/null >"$__doc_output" 2>&1 {commands}<&- {statuses}>&-
-	echo "$?" >&"$statuses"
+while IFS= read -r -d '' -u "$__doc_commands" __doc_command &&
+	IFS= read -r -d '' -u "$__doc_commands" __doc_output; do
+	eval "$__doc_command" </dev/null >"$__doc_output" 2>&1 {__doc_commands}<&- {__doc_statuses}>&-
+	echo "$?" >&"$__doc_statuses"
 done
 '''
 
@@ -223,8 +224,12 @@ class Shell:
 
     def run(self, text, output, timeout):
         """The command's exit status; None if it did not end in time or ended the shell."""
-        os.write(self.commands, text.encode() + b'\0' + output.encode() + b'\0')
+        open(output, 'wb').close()
         status, deadline = b'', time.monotonic() + timeout
+        try:
+            os.write(self.commands, text.encode() + b'\0' + output.encode() + b'\0')
+        except BrokenPipeError:
+            pass   # the shell is gone: the read below finds its end
         while not status.endswith(b'\n'):
             ready, _, _ = select.select([self.statuses], [], [], max(0, deadline - time.monotonic()))
             chunk = os.read(self.statuses, 64) if ready else b''
