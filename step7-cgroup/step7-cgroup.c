@@ -22,10 +22,11 @@
  * and every path here is relative to that descriptor. step6 dropped
  * CAP_SYS_ADMIN, but uid 0 still owns cgroupfs's files.
  *
- * Docker also gives a cgroup namespace, so that /proc/self/cgroup reads
- * "0::/" inside; unshare(CLONE_NEWCGROUP) needs CAP_SYS_ADMIN, so ours shows
- * the full path, /under-the-hood/<hostname>-<hex>: hence no pid of the host
- * in the name.
+ * On cgroup v2 hosts Docker also gives a cgroup namespace, so that
+ * /proc/self/cgroup reads "0::/" inside (on v1 hosts its default is the
+ * host's: defaultCgroupNamespaceMode() in moby's daemon/config);
+ * unshare(CLONE_NEWCGROUP) needs CAP_SYS_ADMIN, so ours shows the full path,
+ * /under-the-hood/<hostname>-<hex>: hence no pid of the host in the name.
  *
  * A cgroup limits the group. Resource limits (getrlimit(2), `ulimit`) limit
  * each process, and some of them what it may take of a count kept per
