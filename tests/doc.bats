@@ -62,6 +62,7 @@ ${F}"
 	assert_success
 	doc_file "${F}console
 \$ sudo ./step1 --until 1 -v true
+...
 step1-uts: unshare(CLONE_NEWUTS)
 ...
 ${F}"

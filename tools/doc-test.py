@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 30   # seconds per command, unless the block says timeout=N
 SETTLE = 10    # seconds the kernel may take to free a container's network namespace
 STRICT = os.environ.get('DOC_STRICT', '0') == '1'
-FENCE = re.compile(r'^(\s*)(```+)\s*(.*)$')
+FENCE = re.compile(r'^( {0,3})(```+)\s*([^`]*)$')   # CommonMark's: 4 spaces indent code
 CONSOLE_WORDS = re.compile(r'^(norun|cgroup-v1|cgroup-v2|timeout=\d+)$')
 COUNTS = ('blocks', 'norun', 'other layout', 'unmarked')
 RECORDED_HOSTNAME = 'vm'
@@ -97,7 +97,7 @@ def fenced_blocks(lines):
         if fence:
             start = i
             i += 1
-            while i < len(lines) and not re.match(r'^\s*%s\s*$' % fence.group(2), lines[i]):
+            while i < len(lines) and not re.match(r'^ {0,3}%s`*\s*$' % fence.group(2), lines[i]):
                 i += 1
             yield start, fence.group(3).split(), [line[len(fence.group(1)):] for line in lines[start + 1:i]]
         elif lines[i].startswith('## '):
@@ -109,11 +109,12 @@ def parse(path, lines, layout):
     """The chapters of PATH: their commands to run, counts, and errors of the document."""
     chapters = [Chapter(path, 1, '(top)')]
     for start, words, body in fenced_blocks(lines):
-        chapter, where = chapters[-1], '%s:%d' % (path, start + 1)
-        unknown = ', '.join(word for word in words[1:] if not CONSOLE_WORDS.match(word))
         if body is None:
             chapters.append(Chapter(path, start + 1, words))
-        elif not words:
+            continue
+        chapter, where = chapters[-1], '%s:%d' % (path, start + 1)
+        unknown = ', '.join(word for word in words[1:] if not CONSOLE_WORDS.match(word))
+        if not words:
             if any(line.startswith('$ ') for line in body):
                 chapter.counts['unmarked'] += 1
                 if STRICT:
@@ -198,13 +199,13 @@ def processes():
 # the file, and writes its status to descriptor $2. The command sees neither
 # descriptor, so what it leaves running cannot hold them open.
 DRIVER = r'''
-commands=$1 statuses=$2
+__doc_commands=$1 __doc_statuses=$2
 cd "$3" || exit
 if [ "$(id -u)" -eq 0 ]; then sudo() { env -- "$@"; }; fi
-while IFS= read -r -d '' -u "$commands" __doc_command &&
-	IFS= read -r -d '' -u "$commands" __doc_output; do
-	eval "$__doc_command" </dev/null >"$__doc_output" 2>&1 {commands}<&- {statuses}>&-
-	echo "$?" >&"$statuses"
+while IFS= read -r -d '' -u "$__doc_commands" __doc_command &&
+	IFS= read -r -d '' -u "$__doc_commands" __doc_output; do
+	eval "$__doc_command" </dev/null >"$__doc_output" 2>&1 {__doc_commands}<&- {__doc_statuses}>&-
+	echo "$?" >&"$__doc_statuses"
 done
 '''
 
@@ -223,8 +224,12 @@ class Shell:
 
     def run(self, text, output, timeout):
         """The command's exit status; None if it did not end in time or ended the shell."""
-        os.write(self.commands, text.encode() + b'\0' + output.encode() + b'\0')
+        open(output, 'wb').close()
         status, deadline = b'', time.monotonic() + timeout
+        try:
+            os.write(self.commands, text.encode() + b'\0' + output.encode() + b'\0')
+        except BrokenPipeError:
+            pass   # the shell is gone: the read below finds its end
         while not status.endswith(b'\n'):
             ready, _, _ = select.select([self.statuses], [], [], max(0, deadline - time.monotonic()))
             chunk = os.read(self.statuses, 64) if ready else b''
@@ -340,7 +345,7 @@ def main():
     with open(os.path.join(root if os.path.exists(os.path.join(root, 'steps.table')) else ROOT, 'steps.table')) as table:
         step_names = {row.split()[1] for row in table if re.match(r'^\d+\s', row)}
     layout, tap = cgroup_layout(), Tap()
-    totals = dict.fromkeys(('commands',) + COUNTS, 0)
+    totals = dict.fromkeys(('chapters', 'commands') + COUNTS, 0)
     with tempfile.TemporaryDirectory(prefix='doc-test.') as workdir:
         for path in files:
             with open(path, encoding='utf-8') as file:
@@ -349,6 +354,7 @@ def main():
             for chapter in (chapter for chapter in parse(path, lines, layout) if wanted(chapter, options.chapter)):
                 for where, message in chapter.errors:
                     tap.result(False, '%s document: %s' % (where, message))
+                totals['chapters'] += 1
                 for key in COUNTS:
                     totals[key] += chapter.counts[key]
                 if chapter.commands:
@@ -360,6 +366,8 @@ def main():
             if recorded:
                 record(path, lines, recorded)
                 print('# %s: recorded the output of %d commands: review git diff' % (path, len(recorded)))
+    if options.chapter and not totals['chapters']:
+        parser.error('no chapter of %s has "%s" in its heading' % (', '.join(files), options.chapter))
     print('1..%d' % tap.count)
     print('# doc-test: %d commands, %d blocks, %d norun blocks, %d skipped for the other cgroup layout (%s here), '
           '%d plain blocks with `$ ` lines not run%s; %d failed'

@@ -118,6 +118,8 @@ for path in "${!files[@]}"; do
 	mkdir -p "$(dirname "$target")"
 	cp -L --preserve=mode "$path" "$target"
 done
+# python3 is a link to python3.X (7 MB), not a second copy of it.
+[ -z "$python" ] || ln -sfn "${python##*/}" "$root/usr/bin/python3"
 echo "build-initramfs: ${#files[@]} host files (${#libraries[@]} shared libraries)"
 
 # Modules: the files modprobe would load, in the tree's own layout, and a
