@@ -14,10 +14,10 @@
  * unshare --mount-proc does (it implies -m).
  *
  * The parent stays on the host as the supervisor (supervisor/supervise.c): it
- * waits for PID 1, forwards SIGTERM/SIGINT/SIGHUP, and exits with its status.
- * It also relays the container's stdin, stdout and stderr (supervisor/relay.c):
- * the child starts a session of its own and gets the supervisor's pipes,
- * never the caller's own files or terminal.
+ * waits for PID 1, forwards SIGTERM/SIGINT/SIGHUP/SIGQUIT, and exits with its
+ * status. It also relays the container's stdin, stdout and stderr
+ * (supervisor/relay.c): the child starts a session of its own and gets the
+ * supervisor's pipes, never the caller's own files or terminal.
  */
 #define _GNU_SOURCE
 #include <sched.h>

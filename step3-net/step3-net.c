@@ -5,8 +5,9 @@
  *                      ip link add mybr0 type veth peer name mybr1 netns ...
  *                      ip addr add 192.168.47.11/24 dev mybr0 (and .12 on mybr1), both up
  *
- * A new network namespace has only a loopback device, and it is down
- * (network_namespaces(7)). `ip` does its work over rtnetlink, a socket to
+ * A new network namespace has none of the host's devices, and a loopback
+ * device that is down (loopback_net_init() in the kernel's
+ * drivers/net/loopback.c). `ip` does its work over rtnetlink, a socket to
  * the kernel's routing subsystem (rtnetlink(7)); this step sends the same
  * messages itself, with libmnl, in the order `ip` would: loopback up, the
  * pair, its ends up, addresses, the route (the sockets, sending a message
@@ -18,7 +19,8 @@
  *
  * A veth pair is a virtual cable: what goes in one end comes out of the
  * other (veth(4)). Its host end disappears when the container's namespace
- * does, so nothing is left to remove. Before it comes up, step3 closes two
+ * does (network_namespaces(7) for the end inside; the kernel's
+ * veth_dellink() takes the peer with it), so nothing is left to remove. Before it comes up, step3 closes two
  * ways in that the host's defaults leave open on it (harden_host_end()).
  */
 #define _GNU_SOURCE
@@ -183,8 +185,10 @@ add_address(struct mnl_socket *socket, const char *name, int index, const struct
 		die_call();
 }
 
-/* ip route add default via GATEWAY. Like Docker: the host end is the
- * container's default gateway. */
+/* ip route add default via GATEWAY: the host end is the container's default
+ * gateway. Docker's route goes to the host as well, but to its bridge
+ * docker0's address; the host ends of its veths have none (moby,
+ * libnetwork/drivers/bridge, Join()). */
 static void
 add_default_route(struct mnl_socket *socket, const struct cidr *gateway)
 {
