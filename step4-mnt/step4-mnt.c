@@ -8,7 +8,8 @@
  * (mount_namespaces(7), "Shared subtrees"). Making every mount private, as
  * util-linux unshare does by default, keeps what the container mounts in the
  * container. It is also what step5's pivot_root(2) needs: it fails with
- * EINVAL while / or the new root is shared.
+ * EINVAL while the parent mount of the new root, or of the current root, is
+ * shared (pivot_root(2), its list of restrictions).
  */
 #define _GNU_SOURCE
 #include <sched.h>

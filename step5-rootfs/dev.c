@@ -1,4 +1,4 @@
-/* dev.c: step5's /dev, a small one as Docker's.
+/* dev.c: step5's /dev, a small one like Docker's.
  *
  * The host's /dev is every device of the machine: the disks, the memory
  * (/dev/mem), the kernel's log. The container gets a tmpfs with six nodes
@@ -6,7 +6,11 @@
  * devices asked for with --device, a devpts instance of its own, /dev/shm
  * and /dev/mqueue. The nodes are bound, not made with mknod, so that the
  * tmpfs itself can be nodev: a node the container makes there (CAP_MKNOD
- * stays in Docker's set) will not open.
+ * stays in Docker's set) will not open. That is this project's choice, not
+ * Docker's: runc mknods the nodes (createDevices() in its
+ * libcontainer/rootfs_linux.go binds them only in a user namespace) on a
+ * /dev without nodev (moby's oci/defaults.go), and leaves it to the device
+ * cgroup to refuse other nodes; step7 sets no device rules.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

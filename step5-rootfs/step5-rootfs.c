@@ -13,7 +13,8 @@
  * files, so once it is detached they are gone for the container.
  *
  * Beside this file: copy.c copies the skeleton as `rsync -a` does, dev.c
- * makes Docker's small /dev, mounts.c holds the mount helpers both use.
+ * makes a small /dev like Docker's, mounts.c holds the mount helpers both
+ * use.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -122,8 +123,9 @@ make_root_copy(const struct options *options, int skeleton)
 }
 
 /* --overlay: the skeleton stays where it is, read-only, as the lower layer;
- * what the container writes goes to the tmpfs (overlayfs(5)). Nothing is
- * copied, so a large skeleton starts as fast as a small one. */
+ * what the container writes goes to the tmpfs (the kernel's
+ * Documentation/filesystems/overlayfs.rst). Nothing is copied, so a large
+ * skeleton starts as fast as a small one. */
 static void
 make_root_overlay(const struct options *options, int skeleton)
 {

@@ -41,8 +41,12 @@ static const cap_value_t docker_defaults[] = {
 	CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
 };
 
-/* Docker's masked and read-only paths (moby's oci/defaults.go): files
- * about the whole machine, not the container. */
+/* Docker's masked and read-only paths as moby's oci/defaults.go had them
+ * before 2025: files about the whole machine, not the container. moby's
+ * daemon/pkg/oci/defaults.go now also masks /proc/interrupts,
+ * /sys/devices/virtual/powercap and each CPU's thermal_throttle
+ * (GHSA-6fw5-f8r9-fgfm, GHSA-jq35-85cj-fj4p); this list does not, and step5
+ * mounts no /sys (TUTORIAL.md, chapter 6). */
 static const char *const masked_paths[] = {
 	"/proc/acpi",      "/proc/asound",    "/proc/kcore",       "/proc/keys",
 	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
@@ -175,7 +179,9 @@ drop_from_bounding_set(uint64_t keep)
 	/* end of exercise 6.1 */
 }
 
-/* Ambient capabilities would survive exec of any program: none. */
+/* Ambient capabilities survive execve() of a program that is not
+ * privileged, without set-user-ID or set-group-ID bits or file capabilities
+ * (capabilities(7)): none. */
 static void
 clear_ambient_set(void)
 {
