@@ -4,6 +4,7 @@
 #
 #   sudo make test-vm                             every test file but two (below)
 #   sudo make test-vm VM_TESTS=tests/step1-uts.bats   some files
+#   sudo make test-vm VM_TESTS=                   the docs' sessions alone
 #   make deps-vm                                  qemu, cpio, zstd, kmod, the kernel
 #   make clean-vm                                 forget the cache (.cache/vm/)
 #
@@ -20,8 +21,15 @@ VM_MODULES ?= veth overlay loop
 # and under TCG each test costs ~4 s (about 10 minutes of CI for nothing
 # that cgroup v2 changes); tests/build.bats reads the makefiles, which the
 # guest does not build with. VM_TESTS=tests/ runs them all.
-VM_NOT_IN_GUEST := tests/bad-input.bats tests/build.bats tests/exercises.bats
+# tests/doc.bats checks tools/doc-test.py itself, which reads text the same
+# way on any kernel, and builds a step from a copy of the sources (no
+# compiler in the guest); the guest runs doc-test itself, below.
+VM_NOT_IN_GUEST := tests/bad-input.bats tests/build.bats tests/exercises.bats tests/doc.bats
 VM_TESTS ?= $(filter-out $(VM_NOT_IN_GUEST),$(sort $(wildcard tests/*.bats)))
+# After the bats files the guest runs the docs' console sessions, as make
+# test-doc does (DOC_FILES and DOC_CHAPTER narrow them), on its cgroup v2
+# layout: the ```console cgroup-v2 blocks run there. VM_DOC=no leaves them out.
+VM_DOC ?= yes
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.
 # steps.table: the tests read the list of steps from it (tests/helpers.bash).
@@ -67,7 +75,8 @@ test-vm: deps deps-vm
 	@echo 'modules: $(VM_MODULES); files: $(VM_PROJECT_FILES)' >$(VM_CONFIG).new
 	@cmp -s $(VM_CONFIG).new $(VM_CONFIG) && rm $(VM_CONFIG).new || mv $(VM_CONFIG).new $(VM_CONFIG)
 	$(MAKE) --no-print-directory vm-image
-	bash tools/vm/run.sh $(VM_DIR)/kernel $(VM_INITRAMFS) $(VM_DIR)/test-vm.log $(VM_TESTS)
+	$(if $(filter yes,$(VM_DOC)),VM_DOC='$(strip $(DOC_ARGS))') \
+		bash tools/vm/run.sh $(VM_DIR)/kernel $(VM_INITRAMFS) $(VM_DIR)/test-vm.log $(VM_TESTS)
 
 ## cleaning: remove .cache/vm/ (the guest's kernel, initramfs and log)
 clean-vm:

@@ -37,6 +37,14 @@ chmod 0700 "$root/root"
 PACKAGES=(bash coreutils grep sed mawk findutils diffutils util-linux mount
 	procps psmisc iproute2 iputils-ping kmod libcap2-bin bats bats-support
 	bats-assert gzip tar libpam-modules libpam-modules-bin libpam-runtime)
+# python3 and its standard library, for tools/doc-test.py (the docs' console
+# sessions run after the bats files): Debian's packages of the version that
+# /usr/bin/python3 is, python3.11 -> python3.11-minimal ... (not a python3 of
+# PATH, which may be a virtualenv's or pyenv's).
+python=$(readlink -f /usr/bin/python3 2>/dev/null) || python=
+if [ -n "$python" ]; then
+	PACKAGES+=(python3-minimal "${python##*/}-minimal" "lib${python##*/}-minimal" "lib${python##*/}-stdlib")
+fi
 # Commands the tests and helpers use today, by name, wherever they come from.
 TOOLS=(bash sh awk sed grep find xargs sort uniq cut tr head tail wc diff cmp
 	stat readlink realpath mktemp flock ip ping pgrep pkill ps kill unshare
@@ -86,8 +94,11 @@ while read -r word; do
 		continue
 	fi
 	add "$path"
-done < <(cat "$project"/tests/*.bats "$project"/tests/*.bash 2>/dev/null |
-	grep -oE '[A-Za-z_][A-Za-z0-9_.+-]*' | sort -u)
+done < <({
+	cat "$project"/tests/*.bats "$project"/tests/*.bash
+	# The commands of the docs' sessions, which tools/doc-test.py runs.
+	grep -h '^\$ ' "$project"/*.md "$project"/*/README.md
+} 2>/dev/null | grep -oE '[A-Za-z_][A-Za-z0-9_.+-]*' | sort -u)
 [ ${#skipped[@]} -eq 0 ] || echo "build-initramfs: words of the tests not taken as tools: ${skipped[*]}" >&2
 
 # The shared libraries of everything executable, and the loader.
@@ -107,6 +118,8 @@ for path in "${!files[@]}"; do
 	mkdir -p "$(dirname "$target")"
 	cp -L --preserve=mode "$path" "$target"
 done
+# python3 is a link to python3.X (7 MB), not a second copy of it.
+[ -z "$python" ] || ln -sfn "${python##*/}" "$root/usr/bin/python3"
 echo "build-initramfs: ${#files[@]} host files (${#libraries[@]} shared libraries)"
 
 # Modules: the files modprobe would load, in the tree's own layout, and a

@@ -2,7 +2,9 @@
 # run.sh KERNELDIR INITRAMFS LOG [TEST...]: boot the test VM under qemu, show
 # its serial console (the suite's TAP output) here, and exit with the status
 # the guest's init printed as TEST-VM-EXIT=<n>. No marker is a failure: the
-# suite never passes by not running.
+# suite never passes by not running. With no TEST the guest runs no bats
+# file; with VM_DOC set (to tools/doc-test.py's arguments, or empty for all
+# the docs) it runs the docs' console sessions after them.
 #
 # VM_TIMEOUT (seconds, default 3600) kills a hung guest; VM_MEM and VM_SMP
 # size it. KVM is used when it works (VM_ACCEL=auto), TCG otherwise.
@@ -46,9 +48,10 @@ tcg) accel=("${tcg[@]}") ;;
 auto) if kvm_works; then accel=(-accel kvm -cpu host); else accel=("${tcg[@]}"); fi ;;
 *) fail "VM_ACCEL=$VM_ACCEL: kvm, tcg or auto" ;;
 esac
-append="console=ttyS0 quiet panic=-1 rdinit=/init"
-if [ $# -gt 0 ]; then
-	append+=" test_vm.tests=$(IFS=,; echo "$*")"
+append="console=ttyS0 quiet panic=-1 rdinit=/init test_vm.tests=$(IFS=,; echo "$*")"
+if [ -n "${VM_DOC+set}" ]; then
+	read -ra doc_args <<<"$VM_DOC"
+	append+=" test_vm.doc=$(IFS=,; echo "${doc_args[*]}")"
 fi
 
 echo "test-vm: $(cat "$kernel/version"), ${accel[1]%%,*}, $(du -h "$initramfs" | cut -f1) initramfs, timeout ${timeout}s"
