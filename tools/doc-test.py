@@ -202,10 +202,14 @@ DRIVER = r'''
 __doc_commands=$1 __doc_statuses=$2
 cd "$3" || exit
 if [ "$(id -u)" -eq 0 ]; then sudo() { env -- "$@"; }; fi
+__doc_status=0
 while IFS= read -r -d '' -u "$__doc_commands" __doc_command &&
 	IFS= read -r -d '' -u "$__doc_commands" __doc_output; do
+	# $? of a command is the previous command's status, as at a prompt.
+	(exit "$__doc_status")
 	eval "$__doc_command" </dev/null >"$__doc_output" 2>&1 {__doc_commands}<&- {__doc_statuses}>&-
-	echo "$?" >&"$__doc_statuses"
+	__doc_status=$?
+	echo "$__doc_status" >&"$__doc_statuses"
 done
 '''
 
