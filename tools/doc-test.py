@@ -23,7 +23,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 30   # seconds per command, unless the block says timeout=N
 SETTLE = 10    # seconds the kernel may take to free a container's network namespace
-STRICT = os.environ.get('DOC_STRICT', '0') == '1'
+STRICT = os.environ.get('DOC_STRICT', '1') == '1'
 FENCE = re.compile(r'^( {0,3})(```+)\s*([^`]*)$')   # CommonMark's: 4 spaces indent code
 CONSOLE_WORDS = re.compile(r'^(norun|cgroup-v1|cgroup-v2|timeout=\d+)$')
 COUNTS = ('blocks', 'norun', 'other layout', 'unmarked')
