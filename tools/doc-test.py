@@ -40,6 +40,8 @@ NORMALISERS = [
     ('duration', re.compile(r'\b\d+(\.\d+)? ?(ms|us|µs|ns)\b|\b\d+\.\d+ ?s\b|\b\d+m\d+\.\d+s\b'), '<time>'),
     ('time of day', re.compile(r'\b\d{1,2}:\d{2}(:\d{2})?\b'), '<clock>'),
     ('kernel version', re.compile(r'\b\d+\.\d+\.\d+-[0-9A-Za-z][\w.+~-]*'), '<kernel>'),
+    # ps and df pad their columns to widths that change between versions.
+    ('column padding', re.compile(r'^ +| {2,}'), lambda m: '' if m.start() == 0 else ' '),
 ]
 
 
