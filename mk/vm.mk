@@ -8,7 +8,7 @@
 #   make deps-vm                                  qemu, cpio, zstd, kmod, the kernel
 #   make clean-vm                                 forget the cache (.cache/vm/)
 #
-# VM_TIMEOUT (s, default 3600), VM_MEM (1G), VM_SMP (2) reach tools/vm/run.sh.
+# VM_TIMEOUT (s, default 3600), VM_MEM (2G), VM_SMP (2) reach tools/vm/run.sh.
 
 VM_DIR := .cache/vm
 VM_KERNEL_PACKAGE ?= linux-image-cloud-amd64

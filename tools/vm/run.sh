@@ -64,8 +64,11 @@ start=$(date +%s)
 # -serial stdio with stdin from /dev/null: the console is output only, and
 # the host's terminal is left alone. sed -u drops the serial line's \r as
 # each line arrives.
+# 2G: the guest's root is the unpacked initramfs (with python for the docs'
+# run) in a tmpfs of half the memory, and a checkout under /tmp and the
+# tests' files live there too; 1G ran out of space.
 timeout -k 10 "$timeout" "$qemu" "${accel[@]}" \
-	-m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
+	-m "${VM_MEM:-2G}" -smp "${VM_SMP:-2}" \
 	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 	-kernel "$kernel/vmlinuz" -initrd "$initramfs" -append "$append" \
 	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$log"
