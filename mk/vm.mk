@@ -28,7 +28,8 @@ VM_NOT_IN_GUEST := tests/bad-input.bats tests/build.bats tests/exercises.bats te
 VM_TESTS ?= $(filter-out $(VM_NOT_IN_GUEST),$(sort $(wildcard tests/*.bats)))
 # After the bats files the guest runs the docs' console sessions, as make
 # test-doc does (DOC_FILES and DOC_CHAPTER narrow them), on its cgroup v2
-# layout: the ```console cgroup-v2 blocks run there. VM_DOC=no leaves them out.
+# layout: the ```console cgroup-v2 blocks run there. VM_DOC=no leaves them
+# out (make exports a command line's variables: run.sh must not see that).
 VM_DOC ?= yes
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.
@@ -75,7 +76,7 @@ test-vm: deps deps-vm
 	@echo 'modules: $(VM_MODULES); files: $(VM_PROJECT_FILES)' >$(VM_CONFIG).new
 	@cmp -s $(VM_CONFIG).new $(VM_CONFIG) && rm $(VM_CONFIG).new || mv $(VM_CONFIG).new $(VM_CONFIG)
 	$(MAKE) --no-print-directory vm-image
-	$(if $(filter yes,$(VM_DOC)),VM_DOC='$(strip $(DOC_ARGS))') \
+	$(if $(filter yes,$(VM_DOC)),VM_DOC='$(strip $(DOC_ARGS))',env -u VM_DOC) \
 		bash tools/vm/run.sh $(VM_DIR)/kernel $(VM_INITRAMFS) $(VM_DIR)/test-vm.log $(VM_TESTS)
 
 ## cleaning: remove .cache/vm/ (the guest's kernel, initramfs and log)
