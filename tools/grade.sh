@@ -69,11 +69,10 @@ if [ "${GRADE_FIRST_FAILURE:-0}" = 1 ]; then
 	while read -r test <&3; do
 		bats_in_namespaces -f "$test" "tests/$folder.bats" || { status=$?; break; }
 	done 3<"$bin/filters" >"$tap" 2>&1
-elif [ -n "$tag" ]; then
-	bats_in_namespaces --filter-tags "$tag" "tests/$folder.bats" >"$tap" 2>&1
-	status=$?
 else
-	bats_in_namespaces "tests/$folder.bats" >"$tap" 2>&1
+	filter=()
+	[ -n "$tag" ] && filter=(--filter-tags "$tag")
+	bats_in_namespaces "${filter[@]}" "tests/$folder.bats" >"$tap" 2>&1
 	status=$?
 fi
 [ "${GRADE_QUIET:-0}" = 1 ] || cat "$tap"
