@@ -10,7 +10,7 @@
 # sudo make test-doc DOC_FILES=TUTORIAL.md DOC_CHAPTER=1. DOC_STRICT=0 lets
 # a plain ``` block with `$ ` lines pass (for a document being converted).
 
-DOC_ARGS = $(if $(DOC_CHAPTER),--chapter $(DOC_CHAPTER)) $(DOC_FILES)
+DOC_ARGS = $(if $(DOC_CHAPTER),--chapter '$(DOC_CHAPTER)') $(DOC_FILES)
 
 .PHONY: test-doc record-doc
 ## testing sudo: run the docs' console sessions, compare their output (DOC_CHAPTER=N)

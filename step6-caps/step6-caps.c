@@ -41,16 +41,15 @@ static const cap_value_t docker_defaults[] = {
 	CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
 };
 
-/* Docker's masked and read-only paths as moby's oci/defaults.go had them
- * before 2025: files about the whole machine, not the container. moby's
- * daemon/pkg/oci/defaults.go now also masks /proc/interrupts,
- * /sys/devices/virtual/powercap and each CPU's thermal_throttle
- * (GHSA-6fw5-f8r9-fgfm, GHSA-jq35-85cj-fj4p); this list does not, and step5
- * mounts no /sys (TUTORIAL.md, chapter 6). */
+/* Docker's masked and read-only paths (moby's daemon/pkg/oci/defaults.go):
+ * files about the whole machine, not the container. /proc/interrupts and
+ * powercap came in 2025 (GHSA-6fw5-f8r9-fgfm, GHSA-jq35-85cj-fj4p); Docker
+ * also masks each CPU's thermal_throttle in /sys, which matters only where
+ * a sysfs is mounted, and step5 mounts none. */
 static const char *const masked_paths[] = {
-	"/proc/acpi",      "/proc/asound",    "/proc/kcore",       "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",      "/sys/firmware",
+	"/proc/acpi",      "/proc/asound",    "/proc/interrupts",  "/proc/kcore",
+	"/proc/keys",      "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+	"/proc/sched_debug", "/proc/scsi",    "/sys/firmware",     "/sys/devices/virtual/powercap",
 };
 static const char *const read_only_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",

@@ -86,6 +86,24 @@ root_disk() {
 	fi
 }
 
+@test "escapes: /proc/interrupts shows the host's interrupt counters in the talk's container [--until 5]" {
+	escape --until 5 -- interrupts
+	assert_success
+	assert_output "interrupts: ESCAPED (/proc/interrupts shows the host's counters, from CPU0 on)"
+}
+
+@test "escapes: /proc/interrupts is masked [full chain]" {
+	escape -- interrupts
+	assert_failure 1
+	assert_output "interrupts: blocked (/proc/interrupts reads empty)"
+}
+
+@test "escapes: /proc/interrupts stays masked with every capability and no filter: the mask is a mount of step6's [--cap-add ALL --seccomp unconfined]" {
+	escape --cap-add ALL --seccomp unconfined -- interrupts
+	assert_failure 1
+	assert_output "interrupts: blocked (/proc/interrupts reads empty)"
+}
+
 @test "escapes: /proc/sys/kernel/core_pattern opens for writing in the talk's container [--until 5]" {
 	escape --until 5 -- core_pattern
 	assert_success

@@ -159,6 +159,30 @@ sysrq_trigger(char **arguments, int count, struct result *result)
 	return open_for_writing("/proc/sysrq-trigger", result);
 }
 
+/* /proc/interrupts counts every interrupt of every CPU of the machine: from
+ * its timer and network lines, a process watches what the host and the other
+ * containers do (GHSA-6fw5-f8r9-fgfm). Only read. */
+static enum outcome
+interrupts(char **arguments, int count, struct result *result)
+{
+	char buffer[4096];
+	ssize_t length;
+	int fd = open("/proc/interrupts", O_RDONLY | O_CLOEXEC);
+
+	(void)arguments, (void)count;
+	if (fd == -1)
+		return failed(result, "open");
+	length = read(fd, buffer, sizeof(buffer) - 1);
+	close(fd);
+	if (length == -1)
+		return failed(result, "read");
+	if (length == 0)
+		return say(result, BLOCKED, "/proc/interrupts reads empty");
+	buffer[length] = '\0';
+	return say(result, ESCAPED, "/proc/interrupts shows the host's counters%s",
+		   strstr(buffer, "CPU0") ? ", from CPU0 on" : "");
+}
+
 static enum outcome
 core_pattern(char **arguments, int count, struct result *result)
 {
@@ -1034,6 +1058,7 @@ fill_tcp_buffers(char **arguments, int count, struct result *result)
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
+	{ "interrupts", "", 0, interrupts },
 	{ "core_pattern", "", 0, core_pattern },
 	{ "release_agent", "", 0, release_agent },
 	{ "mknod", "b|c MAJOR:MINOR [DIRECTORY]", 2, mknod_node },
