@@ -34,9 +34,9 @@ DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
 # link the rest of supervisor/ (supervisor/README.md).
 COMMON_SOURCES := common/chain.c options/options.c options/values.c supervisor/console.c
 SUPERVISOR_SOURCES := supervisor/supervise.c supervisor/lock.c supervisor/cgroup.c \
-		      supervisor/relay.c
+		      supervisor/relay.c supervisor/names.c
 COMMON_HEADERS := common/chain.h options/options.h supervisor/supervisor.h supervisor/cgroup.h \
-		  supervisor/lock.h supervisor/relay.h
+		  supervisor/lock.h supervisor/relay.h supervisor/names.h
 COMMON_OBJECTS := $(COMMON_SOURCES:%.c=$(BUILD)/%.o)
 SUPERVISOR_OBJECTS := $(SUPERVISOR_SOURCES:%.c=$(BUILD)/%.o)
 
@@ -53,10 +53,11 @@ $(foreach assignment,$(shell awk -f tools/steps.awk -v output=make steps.table),
 $(if $(STEP_NUMBERS),,$(error steps.table: no steps (tools/steps.awk says why above)))
 STEPS := $(addprefix $(BIN)/step,$(STEP_NUMBERS))
 STEP_FOLDERS := $(foreach step,$(STEP_NUMBERS),$(STEP_FOLDER_$(step)))
+ENTER := $(BIN)/enter
 
 .PHONY: all deps run test clean skelfs help
-## running: the steps of steps.table (./step1 ...) and the skeleton (the default)
-all: $(STEPS) skelfs
+## running: the steps of steps.table (./step1 ...), ./enter and the skeleton (the default)
+all: $(STEPS) $(ENTER) skelfs
 
 ## running: this list
 help:
@@ -87,6 +88,14 @@ $(BIN)/step$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(STEP_FOLDER_$(1))/*.c)
 endef
 $(foreach step,$(STEP_NUMBERS),$(eval $(call step_rule,$(step))))
 
+# ./enter: not a step of the chain but beside it (enter-setns/README.md);
+# it links the supervisor, whose part it plays for the process it starts.
+$(ENTER): $(patsubst %.c,$(BUILD)/%.o,$(wildcard enter-setns/*.c)) $(COMMON_OBJECTS) \
+		$(SUPERVISOR_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $^ -lcap
+
+$(BUILD)/enter-setns/%.o: enter-setns/enter.h supervisor/names.h
+
 # The skeleton: committed fixed files, plus the host's tools and their
 # libraries (gitignored), refreshed when the list of tools changes.
 ## running: skelfs/, the container's root: fixed files plus the host's tools
@@ -109,9 +118,9 @@ test: deps
 	$(MAKE) --no-print-directory $(TEST_PREREQUISITES)
 	bats tests/
 
-## cleaning: remove build/, the steps (./step1 ...), the host's tools in skelfs/
+## cleaning: remove build/, the steps (./step1 ...), ./enter, the host's tools in skelfs/
 clean:
-	rm -rf $(BUILD) $(STEPS)
+	rm -rf $(BUILD) $(STEPS) $(ENTER)
 	bash tools/make-skelfs.sh --clean skelfs
 
 -include mk/*.mk

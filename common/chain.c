@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../supervisor/supervisor.h"
@@ -52,6 +53,18 @@ bool
 chain_started_here(void)
 {
 	return started_here;
+}
+
+bool
+chain_entering(void)
+{
+	return getenv("CHAIN_ENTER") != NULL;
+}
+
+char **
+chain_arguments(void)
+{
+	return original_argv;
 }
 
 /* One line on stderr in one write(2): the supervisor and the container
@@ -329,7 +342,8 @@ open_chain(struct options *options)
 
 	/* Hand-over variables in the caller's environment are not ours. */
 	if (unsetenv("CHAIN_CGROUP_FD") == -1 || unsetenv("CHAIN_SUPERVISOR") == -1 ||
-	    unsetenv("CHAIN_CONSOLE_FD") == -1)
+	    unsetenv("CHAIN_CONSOLE_FD") == -1 || unsetenv("CHAIN_ENTER") == -1 ||
+	    unsetenv("CHAIN_READY_FD") == -1)
 		die_errno("unsetenv");
 	if (geteuid() != 0)
 		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
@@ -344,6 +358,13 @@ open_chain(struct options *options)
 					"step%d does not run",
 					options->sysctls[i].key, options->sysctls[i].step, step_number);
 	}
+	/* A name is registered by the supervisor of step2, or of step7 when
+	 * the chain starts there (supervisor/names.c). */
+	if (options->name != NULL && !(step_number <= 2 && options->until >= 2) && step_number != 7)
+		die_with_status(EXIT_BAD_INPUT,
+				"--name %s: only a container with a supervisor on the host has a "
+				"name (a chain through step2, or started at step7)",
+				options->name);
 	binary_directory(directory, sizeof(directory));
 
 	for (int step = step_number + 1; step <= options->until; step++) {
@@ -551,7 +572,81 @@ container_environment(const struct options *options)
 	return environment;
 }
 
-__attribute__((noreturn)) static void
+int
+exit_status_of(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Under ./enter (enter-setns/), this process joined the container's PID
+ * namespace for its children only (setns(2)): it stayed out of the
+ * container's sight while steps 6-9 confined it, so that no process of the
+ * container could ptrace it before its seccomp filter (runc's
+ * CVE-2016-9962). COMMAND is its child, the only process of ours the
+ * container ever sees. Returns in the child; the parent waits for it,
+ * passes on the signals it is sent, and exits with its status. */
+static void
+fork_into_container(void)
+{
+	sigset_t forwarded, previous;
+	siginfo_t info;
+	int status;
+
+	sigemptyset(&forwarded);
+	for (const int *number = (const int[]){ SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, 0 };
+	     *number != 0; number++)
+		sigaddset(&forwarded, *number);
+	narrate("sigprocmask(SIG_BLOCK, {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}, &previous)");
+	if (sigprocmask(SIG_BLOCK, &forwarded, &previous) == -1)
+		die_call();
+	/* Until its execve(), the child is ours, visible in the container:
+	 * not dumpable, neither its memory nor /proc/PID/exe is open to a
+	 * process there without CAP_SYS_PTRACE. */
+	narrate("prctl(PR_SET_DUMPABLE, 0)");
+	if (prctl(PR_SET_DUMPABLE, 0) == -1)
+		die_call();
+	narrate("fork()");
+	pid_t child = fork();
+	if (child == -1 && errno == ENOMEM)
+		die("fork(): the container's PID 1 has exited, its PID namespace takes no one in");
+	if (child == -1)
+		die_call();
+	if (child == 0) {
+		narrate("prctl(PR_SET_PDEATHSIG, SIGKILL)");
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+			die_call();
+		/* A group of its own, in the terminal's foreground: typed
+		 * signals reach COMMAND, not the parent waiting for it. */
+		narrate("setpgid(0, 0)");
+		if (setpgid(0, 0) == -1)
+			die_call();
+		if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpid()) == -1)
+			die_errno("tcsetpgrp(0, %d)", getpid());
+		fault_point("enter-forked");
+		if (sigprocmask(SIG_SETMASK, &previous, NULL) == -1)
+			die_errno("sigprocmask(SIG_SETMASK, &previous, NULL)");
+		return;
+	}
+	for (;;) {
+		if (sigwaitinfo(&forwarded, &info) == -1) {
+			if (errno == EINTR)
+				continue;
+			die_errno("sigwaitinfo");
+		}
+		if (info.si_signo != SIGCHLD) {
+			narrate("kill(-%d, SIG%s): forwarding", child, sigabbrev_np(info.si_signo));
+			kill(-child, info.si_signo); /* ESRCH: it has just ended */
+			continue;
+		}
+		pid_t pid = waitpid(child, &status, WNOHANG);
+		if (pid == -1)
+			die_errno("waitpid(%d, &status, WNOHANG)", child);
+		if (pid == child)
+			exit(exit_status_of(status));
+	}
+}
+
+__attribute__((noreturn)) void
 exec_command(const struct options *options)
 {
 	static char *login_shell[] = { "bash", "-l", NULL };
@@ -560,6 +655,8 @@ exec_command(const struct options *options)
 	/* A terminal of the container's own, when the supervisor asked for one
 	 * (supervisor/console.c). */
 	relay_take_terminal(getenv_fd("CHAIN_CONSOLE_FD"));
+	if (chain_entering())
+		fork_into_container();
 	/* A signal the caller ignored stays ignored through exec (a shell's
 	 * `cmd &` ignores SIGINT; a SIGPIPE ignored makes every write to a
 	 * closed pipe an error message): COMMAND starts with the defaults. */

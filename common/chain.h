@@ -33,6 +33,9 @@ enum {
 	EXIT_NOT_FOUND = 127,
 };
 
+/* A wait status as a shell's $?: the exit status, or 128 + the signal. */
+int exit_status_of(int status);
+
 /* The step this program is: set by step_init(). */
 extern const char *step_name;
 extern int step_number;
@@ -45,6 +48,12 @@ void step_init(int number, const char *name, int argc, char **argv,
 
 /* True in the step that began the chain on the host. */
 bool chain_started_here(void);
+/* True when ./enter runs steps 6-9 to confine a process it brought into a
+ * running container (CHAIN_ENTER, enter-setns/): what the container's own
+ * chain made (masks, cgroup) is there already. */
+bool chain_entering(void);
+/* The argv this step was started with (argv[0] its own name). */
+char **chain_arguments(void);
 
 /* Errors: "stepN-name: <what>: <strerror>", exit 125. */
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *format, ...);
@@ -98,6 +107,11 @@ void write_own_sysctls(const struct options *options);
 /* Hand over: exec the next step, or COMMAND if this step is the last one.
  * Never returns. */
 __attribute__((noreturn)) void exec_next(const struct options *options);
+/* The end of the chain: COMMAND with fds 0-2, the container's environment
+ * and its terminal (exec_next() of the last step; ./enter without steps
+ * 6-9). Under ./enter, COMMAND is forked into the container's PID
+ * namespace first. */
+__attribute__((noreturn)) void exec_command(const struct options *options);
 
 /* Hand-over state that outlives one step (see DESIGN.md). */
 int handed_cgroup_fd(void);          /* -1 when no step that needs it is in the chain */

@@ -7,5 +7,6 @@ FAULTS_DIR := build-faults
 ## testing: the steps with fault points (CHAIN_FAULT=...) in build-faults/
 faults:
 	$(MAKE) --no-print-directory BUILD=$(FAULTS_DIR)/obj BIN=$(FAULTS_DIR) \
-		EXTRA_CFLAGS=-DFAULT_INJECTION $(addprefix $(FAULTS_DIR)/step,$(STEP_NUMBERS))
+		EXTRA_CFLAGS=-DFAULT_INJECTION $(addprefix $(FAULTS_DIR)/step,$(STEP_NUMBERS)) \
+		$(FAULTS_DIR)/enter
 	ln -sfn ../skelfs $(FAULTS_DIR)/skelfs

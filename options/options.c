@@ -29,6 +29,7 @@
 enum long_only_option {
 	OPT_UNTIL = CHAR_MAX + 1,
 	OPT_HOSTNAME,
+	OPT_NAME,
 	OPT_SKEL,
 	OPT_ROOTFS_SIZE,
 	OPT_OVERLAY,
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "skel", required_argument, NULL, OPT_SKEL },
 	{ "rootfs-size", required_argument, NULL, OPT_ROOTFS_SIZE },
 	{ "overlay", no_argument, NULL, OPT_OVERLAY },
@@ -108,8 +110,10 @@ print_usage(void)
 	       "  -h, --help             show this help and exit\n"
 	       "  -v, --verbose          narrate every kernel call on stderr\n"
 	       "      --until N          stop the chain after step N and run COMMAND there\n"
-	       "      --stop-timeout S   seconds between a forwarded SIGTERM/SIGINT/SIGHUP\n"
-	       "                         and SIGKILL (default 10)\n"
+	       "      --name NAME        the running container's name, for ./enter NAME\n"
+	       "                         (default: the hostname, with -2, -3... if taken)\n"
+	       "      --stop-timeout S   seconds between a forwarded SIGTERM, SIGINT, SIGHUP\n"
+	       "                         or SIGQUIT and SIGKILL (default 10)\n"
 	       "      --sysctl KEY=VALUE set a kernel parameter of the container's own\n"
 	       "                         namespaces (repeatable, up to 32): kernel.shm*,\n"
 	       "                         kernel.msg*, kernel.sem, fs.mqueue.* in its IPC\n"
@@ -370,6 +374,14 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 				"inner hyphens and dots, at most 64 bytes)",
 				argument, strlen(argument) > 80 ? "..." : "");
 		options->hostname = argument;
+		break;
+	case OPT_NAME:
+		if (!valid_container_name(argument))
+			return bad_input(error,
+					 "--name: '%.80s%s' is not a container name (letters, digits, "
+					 "and inner '_', '.' or '-', at most %d bytes)",
+					 argument, strlen(argument) > 80 ? "..." : "", CONTAINER_NAME_MAX);
+		options->name = argument;
 		break;
 	case OPT_IPC:
 		if (strcmp(argument, "private") == 0)

@@ -68,6 +68,7 @@ struct landlock_path {
  * between them (clang-analyzer's optin.performance.Padding). */
 struct options {
 	const char *hostname;
+	const char *name;        /* --name; NULL: the hostname, made unique */
 	const char *skel;        /* NULL: the skelfs/ next to the binaries */
 	uint64_t rootfs_size;    /* bytes */
 	const char *rootfs_size_text;
@@ -125,6 +126,10 @@ int parse_cpu_list(const char *text, struct cpu_list *list);
 int check_on_host(const struct options *options, char *error, size_t error_size);
 int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
+/* --name and ./enter NAME: a file name under /run/under-the-hood/names,
+ * never "." or "..", no '/'. */
+#define CONTAINER_NAME_MAX 63
+bool valid_container_name(const char *name);
 /* NULL when TEXT is NAME=SOFT[:HARD], else why it is not. */
 const char *parse_ulimit(const char *text, int *resource, struct ulimit *limit);
 /* NULL when TEXT is HOST_PATH[:CONTAINER_PATH], else why it is not. */

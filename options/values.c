@@ -212,6 +212,24 @@ valid_hostname(const char *name)
 	return label > 0 && name[length - 1] != '-';
 }
 
+/* Docker's rule for names, [a-zA-Z0-9][a-zA-Z0-9_.-]*, shorter: a name is
+ * a directory of the registry, and a first character that is a letter or
+ * a digit already rules out ".", ".." and options. */
+bool
+valid_container_name(const char *name)
+{
+	size_t length = strlen(name);
+
+	if (length == 0 || length > CONTAINER_NAME_MAX || !isalnum((unsigned char)name[0]))
+		return false;
+	for (size_t i = 1; i < length; i++) {
+		char c = name[i];
+		if (!isalnum((unsigned char)c) && c != '_' && c != '.' && c != '-')
+			return false;
+	}
+	return true;
+}
+
 /* Docker's names (`docker run --ulimit`, go-units' ulimit.go): getrlimit(2)'s
  * in lower case, without RLIMIT_. "as" is left out, as Docker leaves it. */
 const char *const ulimit_names[RLIMIT_NLIMITS] = {

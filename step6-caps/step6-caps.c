@@ -108,6 +108,10 @@ mask_host_wide_proc_files(void)
 		narrate("started on the host: /proc is the host's, not masking it");
 		return;
 	}
+	if (chain_entering()) {
+		narrate("entering a running container: its /proc is masked already");
+		return;
+	}
 	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(*masked_paths); i++)
 		mask_path(masked_paths[i]);
 	for (size_t i = 0; i < sizeof(read_only_paths) / sizeof(*read_only_paths); i++)

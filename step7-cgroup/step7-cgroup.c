@@ -243,6 +243,12 @@ main(int argc, char **argv)
 	struct container_cgroup cgroup;
 
 	step_init(7, "step7-cgroup", argc, argv, &options);
+	/* ./enter has put this process in the container's cgroup already. */
+	if (chain_entering()) {
+		narrate("entering a running container: its cgroup is joined already");
+		limit_each_process(&options);
+		exec_next(&options);
+	}
 	cgroup.root_fd = handed_cgroup_fd();
 	if (cgroup.root_fd == -1)
 		die("no /sys/fs/cgroup handed over by the first step");

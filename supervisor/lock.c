@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "names.h"
 #include "supervisor.h"
 
 /* Random, not the supervisor's pid: the container reads its cgroup's name
@@ -82,6 +83,11 @@ hand_over_supervisor(const struct options *options)
 {
 	char name[128];
 
+	/* A name for ./enter, when the supervisor runs on the host: started
+	 * by step2, or by step7 at the start of the chain (after step4 its
+	 * /run would be the container's). */
+	if (step_number == 2 || chain_started_here())
+		claim_container_name(options);
 	name_container(name, sizeof(name), options->hostname);
 	if (handed_cgroup_fd() != -1)
 		hold_supervisor_lock(name);

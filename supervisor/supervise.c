@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "names.h"
 #include "relay.h"
 #include "supervisor.h"
 
@@ -119,12 +120,6 @@ die_with_supervisor(const sigset_t *previous)
 	relay_child();
 }
 
-static int
-exit_status(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static double
 now(void)
 {
@@ -183,12 +178,15 @@ forward(pid_t child, const struct signalfd_siginfo *info, unsigned stop_timeout,
 	return deadline == 0 ? now() + stop_timeout : deadline;
 }
 
-/* Relay stdio and forward signals until the child ends; its wait status. */
+/* Relay stdio and forward signals until the child ends; its wait status.
+ * When the chain closes the ready pipe, register the container's name. */
 static int
-wait_for_container(pid_t child, unsigned stop_timeout)
+wait_for_container(pid_t child, const struct options *options)
 {
 	sigset_t set = supervisor_signals();
-	struct pollfd fds[1 + RELAY_MAX_POLLFDS];
+	struct pollfd fds[2 + RELAY_MAX_POLLFDS];
+	unsigned stop_timeout = options->stop_timeout;
+	int ready = name_ready_fd();
 	char names[160];
 	double deadline = 0;
 	int status;
@@ -201,23 +199,30 @@ wait_for_container(pid_t child, unsigned stop_timeout)
 		die_call();
 	for (;;) {
 		fds[0] = (struct pollfd){ .fd = signals, .events = POLLIN };
-		int count = 1 + relay_poll_fds(fds + 1);
+		fds[1] = (struct pollfd){ .fd = ready, .events = POLLIN }; /* -1: ignored */
+		int count = 2 + relay_poll_fds(fds + 2);
 		int timeout = poll_timeout(deadline);
 		/* Not narrated: it runs once for every read or write of the relay. */
-		int ready = poll(fds, (nfds_t)count, timeout);
+		int events = poll(fds, (nfds_t)count, timeout);
 
-		if (ready == -1 && errno == EINTR)
+		if (events == -1 && errno == EINTR)
 			continue;
-		if (ready == -1)
+		if (events == -1)
 			die_errno("poll([%d<signalfd>, ...], %d, %d)", signals, count, timeout);
-		if (ready == 0) {
+		if (events == 0) {
 			narrate("kill(%d, SIGKILL): still running %us after the forwarded signal",
 				child, stop_timeout);
 			kill(child, SIGKILL); /* it may just have exited: ESRCH is fine */
 			deadline = 0;
 			continue;
 		}
-		relay_handle(fds + 1, count - 1);
+		relay_handle(fds + 2, count - 2);
+		/* Nothing is ever written: readable means the last end closed. */
+		if (ready != -1 && fds[1].revents != 0) {
+			close(ready);
+			ready = -1;
+			register_container(child, options);
+		}
 
 		struct signalfd_siginfo info;
 		while (read(signals, &info, sizeof(info)) == sizeof(info)) {
@@ -248,11 +253,13 @@ supervise(long child, const struct options *options)
 	 * cgroup directory it keeps to remove the container's cgroup. */
 	if (cgroup_fd != -1)
 		cgroup_remove_stale(cgroup_fd, name);
+	name_after_fork();
 	relay_start();
-	int status = wait_for_container((pid_t)child, options->stop_timeout);
+	int status = wait_for_container((pid_t)child, options);
 	relay_finish();
 	if (cgroup_fd != -1)
 		cgroup_report_and_remove(cgroup_fd, name, options,
 					 WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	exit(exit_status(status));
+	unregister_container();
+	exit(exit_status_of(status));
 }

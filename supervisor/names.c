@@ -1,0 +1,299 @@
+/* names.c: a running container's name, and what `./enter NAME` needs to
+ * join it (enter-setns/).
+ *
+ * The registry is a directory per name, REGISTRY/<name>. The supervisor
+ * claims it before it forks and holds flock(2) on it for its whole life,
+ * as it holds its lock file (lock.c): a start that can take the lock knows
+ * the supervisor is gone, however it died, and removes what it left.
+ *
+ * Once the chain is ready (the last step closes every descriptor before
+ * COMMAND, the write end of a pipe of ours among them), the supervisor
+ * bind-mounts PID 1's /proc/PID/ns/{uts,ipc,net,pid,mnt} into the
+ * directory. A bind mount of a namespace file keeps that namespace alive
+ * and names it for good, as `ip netns add` and `unshare --net=FILE` do:
+ * `enter` opens these files, never a pid that may have been reused. Then
+ * it writes what enter repeats: the chain's options, the devices the
+ * first step looked up, the cgroup's name; last the pid, for `enter
+ * --list`, which also says the entry is complete.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "supervisor.h"
+
+const char *const registered_namespaces[REGISTERED_NAMESPACES] = { "uts", "ipc", "net", "pid",
+								   "mnt" };
+static const char *const registered_files[] = { "options", "devices", "cgroup", "hostname",
+						"host-pid" };
+
+static char claimed_name[CONTAINER_NAME_MAX + 1];
+static int claimed_fd = -1;     /* REGISTRY/<name>, locked */
+static int ready_read_end = -1; /* EOF once the chain is ready */
+
+static void
+make_directory(const char *path)
+{
+	narrate("mkdir(\"%s\", 0700)", path);
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		die_call();
+}
+
+/* Undo an entry, whoever made it: the namespaces' bind mounts first (the
+ * namespaces end with the last reference), then the files. What is not
+ * there is skipped: a start may have died halfway. */
+static void
+clear_entry(const char *name)
+{
+	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 16];
+
+	for (int i = 0; i < REGISTERED_NAMESPACES; i++) {
+		snprintf(path, sizeof(path), REGISTRY "/%s/%s", name, registered_namespaces[i]);
+		narrate("umount2(\"%s\", MNT_DETACH)", path);
+		if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL && errno != ENOENT)
+			warn_call();
+		narrate("unlink(\"%s\")", path);
+		if (unlink(path) == -1 && errno != ENOENT)
+			warn_call();
+	}
+	for (size_t i = 0; i < sizeof(registered_files) / sizeof(*registered_files); i++) {
+		snprintf(path, sizeof(path), REGISTRY "/%s/%s", name, registered_files[i]);
+		if (unlink(path) == -1 && errno != ENOENT)
+			warn_errno("unlink(\"%s\")", path);
+	}
+}
+
+/* The entry, and with the last one the directories above it (another's
+ * makes rmdir fail), but not while a start claims a name in them. */
+static void
+remove_entry(const char *name, bool with_parents)
+{
+	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 2];
+
+	clear_entry(name);
+	snprintf(path, sizeof(path), REGISTRY "/%s", name);
+	narrate("rmdir(\"%s\")", path);
+	if (rmdir(path) == -1 && errno != ENOENT)
+		warn_call();
+	if (with_parents && rmdir(REGISTRY) == 0)
+		(void)rmdir(SUPERVISOR_LOCKS); /* ENOTEMPTY: a lock file or other names */
+}
+
+/* The entry NAME, locked; -1 if its supervisor lives (or it has gone). */
+static int
+lock_entry(const char *name)
+{
+	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 2];
+	struct stat status;
+
+	snprintf(path, sizeof(path), REGISTRY "/%s", name);
+	narrate("open(\"%s\", O_RDONLY|O_DIRECTORY|O_CLOEXEC)", path);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	narrate("flock(%d, LOCK_EX|LOCK_NB)", fd);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return -1;
+	}
+	/* Removed by another start between our open and flock. */
+	if (fstat(fd, &status) == -1 || status.st_nlink == 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Entries of supervisors that died (SIGKILL) before removing their own. */
+static void
+remove_stale_entries(void)
+{
+	struct dirent *entry;
+	DIR *registry = opendir(REGISTRY);
+
+	if (registry == NULL)
+		return;
+	while ((entry = readdir(registry)) != NULL) {
+		if (entry->d_type != DT_DIR || !valid_container_name(entry->d_name))
+			continue;
+		int fd = lock_entry(entry->d_name);
+		if (fd == -1)
+			continue; /* alive */
+		narrate("%s: its supervisor has gone, removing its entry", entry->d_name);
+		remove_entry(entry->d_name, false);
+		close(fd);
+	}
+	closedir(registry);
+}
+
+/* Claim NAME: true if it is ours now, false if a live container has it. */
+static bool
+try_claim(const char *name)
+{
+	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 2];
+
+	snprintf(path, sizeof(path), REGISTRY "/%s", name);
+	for (int attempt = 0; attempt < 10; attempt++) {
+		narrate("mkdir(\"%s\", 0700)", path);
+		bool made = mkdir(path, 0700) == 0;
+		if (!made && errno != EEXIST)
+			die_call();
+		claimed_fd = lock_entry(name);
+		if (claimed_fd != -1) {
+			if (!made)
+				clear_entry(name); /* a dead supervisor's, since remove_stale_entries() */
+			snprintf(claimed_name, sizeof(claimed_name), "%s", name);
+			return true;
+		}
+		if (!made)
+			return false;
+		/* Ours was taken for a dead one's and removed by another start. */
+		usleep(10000);
+	}
+	die("mkdir(\"%s\"): taken and removed by other starts 10 times", path);
+}
+
+void
+claim_container_name(const struct options *options)
+{
+	char name[CONTAINER_NAME_MAX + 1];
+	int fds[2];
+
+	make_directory(SUPERVISOR_LOCKS);
+	make_directory(REGISTRY);
+	remove_stale_entries();
+	if (options->name != NULL) {
+		if (!try_claim(options->name))
+			die_with_status(EXIT_BAD_INPUT,
+					"--name %s: a running container has this name (./enter --list)",
+					options->name);
+	} else {
+		/* As Docker's names are, "mycontainer", then "mycontainer-2"... */
+		int length = (int)strnlen(options->hostname, CONTAINER_NAME_MAX - 4);
+		snprintf(name, sizeof(name), "%.*s", length, options->hostname);
+		for (int number = 2; !try_claim(name); number++) {
+			if (number > 999)
+				die("no free name for hostname %s: %s-2 to -999 are all taken",
+				    options->hostname, name);
+			snprintf(name, sizeof(name), "%.*s-%d", length, options->hostname, number);
+		}
+	}
+	/* The write end passes down the chain like the steps' descriptors
+	 * and closes with them before COMMAND (exec_command()). */
+	narrate("pipe2(fds, O_CLOEXEC)");
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		die_call();
+	narrate("fcntl(%d, F_SETFD, 0)", fds[1]);
+	if (fcntl(fds[1], F_SETFD, 0) == -1)
+		die_call();
+	char text[16];
+	snprintf(text, sizeof(text), "%d", fds[1]);
+	if (setenv("CHAIN_READY_FD", text, 1) == -1)
+		die_errno("setenv(CHAIN_READY_FD)");
+	ready_read_end = fds[0];
+}
+
+int
+name_ready_fd(void)
+{
+	return ready_read_end;
+}
+
+/* In the supervisor after fork: only the child keeps the write end. */
+void
+name_after_fork(void)
+{
+	const char *write_end = getenv("CHAIN_READY_FD");
+
+	if (write_end == NULL || claimed_fd == -1)
+		return;
+	close(atoi(write_end));
+	unsetenv("CHAIN_READY_FD");
+}
+
+static void
+write_entry_file(const char *file, const char *text, size_t length)
+{
+	narrate("openat(%d<%s>, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600)", claimed_fd,
+		claimed_name, file);
+	int fd = openat(claimed_fd, file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		die_call();
+	if (write(fd, text, length) != (ssize_t)length)
+		die_errno("write(%d<%s/%s>)", fd, claimed_name, file);
+	close(fd);
+}
+
+static bool
+bind_namespace(pid_t child, const char *namespace)
+{
+	char source[64], target[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 16];
+
+	snprintf(source, sizeof(source), "/proc/%d/ns/%s", child, namespace);
+	snprintf(target, sizeof(target), REGISTRY "/%s/%s", claimed_name, namespace);
+	/* A mount needs a file to mount over. */
+	int fd = openat(claimed_fd, namespace, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1)
+		die_errno("openat(%d<%s>, \"%s\", O_CREAT|O_EXCL)", claimed_fd, claimed_name,
+			  namespace);
+	close(fd);
+	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND, NULL)", source, target);
+	if (mount(source, target, NULL, MS_BIND, NULL) == -1) {
+		if (errno == ENOENT)
+			return false; /* PID 1 has exited: nothing left to name */
+		die_call();
+	}
+	return true;
+}
+
+void
+register_container(pid_t child, const struct options *options)
+{
+	char **argv = chain_arguments(), text[32];
+	size_t length = 0;
+
+	if (claimed_fd == -1)
+		return;
+	for (int i = 0; i < REGISTERED_NAMESPACES; i++) {
+		if (!bind_namespace(child, registered_namespaces[i])) {
+			narrate("%s: PID 1 ended before it was ready", claimed_name);
+			return;
+		}
+	}
+	/* argv[1] up to COMMAND, each with its NUL: what enter parses again. */
+	for (char **word = argv + 1; word < options->command; word++)
+		length += strlen(*word) + 1;
+	char *words = malloc(length + 1), *end = words;
+	if (words == NULL)
+		die_errno("malloc(%zu)", length + 1);
+	for (char **word = argv + 1; word < options->command; word++)
+		end = stpcpy(end, *word) + 1;
+	write_entry_file("options", words, length);
+	free(words);
+	const char *devices = getenv("CHAIN_DEVICES");
+	write_entry_file("devices", devices != NULL ? devices : "", devices != NULL ? strlen(devices) : 0);
+	const char *cgroup = handed_cgroup_fd() != -1 ? handed_container_name() : "";
+	write_entry_file("cgroup", cgroup, strlen(cgroup));
+	write_entry_file("hostname", options->hostname, strlen(options->hostname));
+	snprintf(text, sizeof(text), "%d\n", child);
+	write_entry_file("host-pid", text, strlen(text));
+}
+
+void
+unregister_container(void)
+{
+	if (claimed_fd == -1)
+		return;
+	remove_entry(claimed_name, true);
+	close(claimed_fd);
+	claimed_fd = -1;
+}
