@@ -191,7 +191,8 @@ exercise_not_done(const char *exercise)
 #ifdef FAULT_INJECTION
 /* CHAIN_FAULT=<point> fails there as a kernel call would; <point>:pause
  * stops there until killed, so that a test can kill the chain midway (a
- * container's PID 1 cannot be killed from inside its own namespace). */
+ * container's PID 1 cannot be killed from inside its own namespace);
+ * <point>:sleep waits 3 s there, for something to change meanwhile. */
 void
 fault_point(const char *name)
 {
@@ -204,6 +205,8 @@ fault_point(const char *name)
 		die("injected fault at %s", name);
 	if (strcmp(fault + length, ":pause") == 0)
 		pause();
+	if (strcmp(fault + length, ":sleep") == 0)
+		sleep(3);
 }
 #endif
 

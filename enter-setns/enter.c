@@ -177,7 +177,8 @@ open_container(struct container *container)
 			registered_namespaces[i]);
 		container->namespace_fds[i] =
 			openat(container->entry_fd, registered_namespaces[i], O_RDONLY | O_CLOEXEC);
-		if (container->namespace_fds[i] == -1)
+		/* ENOENT: the container has the host's (names.c binds only its own). */
+		if (container->namespace_fds[i] == -1 && errno != ENOENT)
 			die_call();
 	}
 	const char *devices = read_entry_file(container->entry_fd, "devices", &length);
@@ -241,8 +242,11 @@ join_cgroup(const struct container *container)
 		snprintf(path, sizeof(path), "%s%s" CGROUP_PARENT "/%s/cgroup.procs",
 			 v2 ? "" : cgroup_v1_controllers[i], v2 ? "" : "/", container->cgroup);
 		narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, pid);
-		if (write_file_at(container->cgroup_root_fd, path, pid) == -1)
-			die_call();
+		if (write_file_at(container->cgroup_root_fd, path, pid) == 0)
+			continue;
+		if (errno == ENOENT)
+			die("%s: its cgroup has gone: the container has ended", container->name);
+		die_call();
 	}
 	close(container->cgroup_root_fd);
 }
@@ -253,6 +257,11 @@ static void
 join_namespaces(const struct container *container)
 {
 	for (int i = 0; i < REGISTERED_NAMESPACES; i++) {
+		if (container->namespace_fds[i] == -1) {
+			narrate("%s: has the host's %s namespace: not joining it", container->name,
+				registered_namespaces[i]);
+			continue;
+		}
 		narrate("setns(%d<%s/%s>, %s)", container->namespace_fds[i], container->name,
 			registered_namespaces[i], namespace_flag_names[i]);
 		if (setns(container->namespace_fds[i], namespace_flags[i]) == -1)
@@ -307,6 +316,7 @@ main(int argc, char **argv)
 	open_entry(&container);
 	read_options(&container, argv + optind, verbose);
 	open_container(&container);
+	fault_point("enter-opened");
 	int first_step = container.options.until >= 6 ? open_steps(&container) : -1;
 	/* The hand-over variables are ours to set, not the caller's. */
 	unsetenv("CHAIN_CGROUP_FD");

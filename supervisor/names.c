@@ -220,72 +220,104 @@ name_after_fork(void)
 	unsetenv("CHAIN_READY_FD");
 }
 
-static void
+/* Bind PID 1's namespace of this kind. Not the mount namespace when it is
+ * the supervisor's own, the host's (--until 3 makes none): the kernel
+ * refuses to bind one into itself, and enter then has nothing to join.
+ * False if PID 1 has gone or it failed. */
+static bool
+bind_namespace(pid_t child, const char *namespace)
+{
+	char source[64], target[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 16];
+	struct stat theirs, ours;
+
+	snprintf(source, sizeof(source), "/proc/%d/ns/%s", child, namespace);
+	snprintf(target, sizeof(target), REGISTRY "/%s/%s", claimed_name, namespace);
+	if (stat(source, &theirs) == -1)
+		return false; /* ENOENT: PID 1 has exited */
+	if (strcmp(namespace, "mnt") == 0 && stat("/proc/self/ns/mnt", &ours) == 0 &&
+	    theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev)
+		return true;
+	/* A mount needs a file to mount over. */
+	narrate("openat(%d<%s>, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600)", claimed_fd,
+		claimed_name, namespace);
+	int fd = openat(claimed_fd, namespace, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		warn_call();
+		return false;
+	}
+	close(fd);
+	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND, NULL)", source, target);
+	if (mount(source, target, NULL, MS_BIND, NULL) == -1) {
+		if (errno != ENOENT) /* ENOENT: PID 1 has exited */
+			warn_call();
+		return false;
+	}
+	return true;
+}
+
+static bool
 write_entry_file(const char *file, const char *text, size_t length)
 {
 	narrate("openat(%d<%s>, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0600)", claimed_fd,
 		claimed_name, file);
 	int fd = openat(claimed_fd, file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1)
-		die_call();
-	if (write(fd, text, length) != (ssize_t)length)
-		die_errno("write(%d<%s/%s>)", fd, claimed_name, file);
-	close(fd);
-}
-
-static bool
-bind_namespace(pid_t child, const char *namespace)
-{
-	char source[64], target[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 16];
-
-	snprintf(source, sizeof(source), "/proc/%d/ns/%s", child, namespace);
-	snprintf(target, sizeof(target), REGISTRY "/%s/%s", claimed_name, namespace);
-	/* A mount needs a file to mount over. */
-	int fd = openat(claimed_fd, namespace, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd == -1)
-		die_errno("openat(%d<%s>, \"%s\", O_CREAT|O_EXCL)", claimed_fd, claimed_name,
-			  namespace);
-	close(fd);
-	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND, NULL)", source, target);
-	if (mount(source, target, NULL, MS_BIND, NULL) == -1) {
-		if (errno == ENOENT)
-			return false; /* PID 1 has exited: nothing left to name */
-		die_call();
+	if (fd == -1) {
+		warn_call();
+		return false;
 	}
-	return true;
+	bool written = write(fd, text, length) == (ssize_t)length;
+	if (!written)
+		warn_errno("write(%d<%s/%s>)", fd, claimed_name, file);
+	close(fd);
+	return written;
 }
 
-void
-register_container(pid_t child, const struct options *options)
+/* What enter repeats: argv[1] up to COMMAND, each word with its NUL. */
+static bool
+write_options(const struct options *options)
 {
-	char **argv = chain_arguments(), text[32];
+	char **argv = chain_arguments();
 	size_t length = 0;
 
-	if (claimed_fd == -1)
-		return;
-	for (int i = 0; i < REGISTERED_NAMESPACES; i++) {
-		if (!bind_namespace(child, registered_namespaces[i])) {
-			narrate("%s: PID 1 ended before it was ready", claimed_name);
-			return;
-		}
-	}
-	/* argv[1] up to COMMAND, each with its NUL: what enter parses again. */
 	for (char **word = argv + 1; word < options->command; word++)
 		length += strlen(*word) + 1;
 	char *words = malloc(length + 1), *end = words;
 	if (words == NULL)
-		die_errno("malloc(%zu)", length + 1);
+		return false;
 	for (char **word = argv + 1; word < options->command; word++)
 		end = stpcpy(end, *word) + 1;
-	write_entry_file("options", words, length);
+	bool written = write_entry_file("options", words, length);
 	free(words);
-	const char *devices = getenv("CHAIN_DEVICES");
-	write_entry_file("devices", devices != NULL ? devices : "", devices != NULL ? strlen(devices) : 0);
-	const char *cgroup = handed_cgroup_fd() != -1 ? handed_container_name() : "";
-	write_entry_file("cgroup", cgroup, strlen(cgroup));
-	write_entry_file("hostname", options->hostname, strlen(options->hostname));
-	snprintf(text, sizeof(text), "%d\n", child);
-	write_entry_file("host-pid", text, strlen(text));
+	return written;
+}
+
+/* A container that cannot be registered still runs, without a name. */
+void
+register_container(pid_t child, const struct options *options)
+{
+	const char *devices = getenv("CHAIN_DEVICES"), *cgroup = "";
+	char pid[32];
+	bool done = true;
+
+	if (claimed_fd == -1)
+		return;
+	if (handed_cgroup_fd() != -1)
+		cgroup = handed_container_name();
+	if (devices == NULL)
+		devices = "";
+	snprintf(pid, sizeof(pid), "%d\n", child);
+	for (int i = 0; i < REGISTERED_NAMESPACES && done; i++)
+		done = bind_namespace(child, registered_namespaces[i]);
+	done = done && write_options(options) &&
+	       write_entry_file("devices", devices, strlen(devices)) &&
+	       write_entry_file("cgroup", cgroup, strlen(cgroup)) &&
+	       write_entry_file("hostname", options->hostname, strlen(options->hostname)) &&
+	       write_entry_file("host-pid", pid, strlen(pid));
+	if (!done) {
+		narrate("%s: not registered (PID 1 has ended, or the lines above say why)",
+			claimed_name);
+		clear_entry(claimed_name);
+	}
 }
 
 void

@@ -2,7 +2,8 @@
  * supervisors (names.c) and read by ./enter (enter-setns/).
  *
  * REGISTRY/<name>/ holds, while the container runs:
- *   uts ipc net pid mnt  bind mounts of PID 1's /proc/PID/ns/ files
+ *   uts ipc net pid mnt  bind mounts of PID 1's /proc/PID/ns/ files (no mnt
+ *                        when the container has the host's mounts)
  *   options              the chain's argv up to COMMAND, NUL after each
  *   devices              CHAIN_DEVICES, the first step's look-up
  *   cgroup               the cgroup's name, empty without step7

@@ -60,16 +60,17 @@ our_cgroups() {
 	done
 	return 0
 }
-# The supervisors' lock files (supervisor/lock.c), and their directory.
+# The supervisors' lock files (supervisor/lock.c), their directory, and the
+# names of running containers (supervisor/names.c).
 our_locks() {
 	local lock
-	for lock in /run/under-the-hood /run/under-the-hood/*; do
+	for lock in /run/under-the-hood /run/under-the-hood/* /run/under-the-hood/names/*; do
 		[ -e "$lock" ] && echo "$lock"
 	done
 	return 0
 }
 # -x: the whole name is one of the steps' (pgrep reads it as ^(...)$).
-STEP_PROCESS_PATTERN=$(IFS='|' && echo "${STEP_FOLDERS[*]}")
+STEP_PROCESS_PATTERN=$(IFS='|' && echo "${STEP_FOLDERS[*]}|enter")
 our_processes() { pgrep -a -x "$STEP_PROCESS_PATTERN" 2>/dev/null | sort || true; }
 # The host's names and IPC objects (System V: key and id, the other columns
 # change with use): a step that forgot its unshare would change them, and

@@ -172,7 +172,8 @@ def host_state(step_names):
     for fields in (line.split() for line in open('/proc/self/mountinfo')):
         state.append('mount %s %s' % (fields[4], fields[fields.index('-') + 1]))
     for pattern in ('/sys/fs/cgroup/under-the-hood*', '/sys/fs/cgroup/*/under-the-hood*',
-                    '/sys/fs/cgroup/*/*/under-the-hood*', '/run/under-the-hood', '/run/under-the-hood/*'):
+                    '/sys/fs/cgroup/*/*/under-the-hood*', '/run/under-the-hood', '/run/under-the-hood/*',
+                    '/run/under-the-hood/names/*'):
         state += ['path ' + path for path in glob.glob(pattern)]
     state += ['process %d %s' % (pid, name) for pid, (_, name) in processes().items() if name in step_names]
     state += ['%s %s' % (name, open('/proc/sys/kernel/' + name).read().strip()) for name in ('hostname', 'domainname')]
@@ -349,7 +350,7 @@ def main():
     files = options.files or [os.path.relpath(path) for path in
                               [os.path.join(ROOT, 'TUTORIAL.md')] + sorted(glob.glob(os.path.join(ROOT, '*/README.md')))]
     with open(os.path.join(root if os.path.exists(os.path.join(root, 'steps.table')) else ROOT, 'steps.table')) as table:
-        step_names = {row.split()[1] for row in table if re.match(r'^\d+\s', row)}
+        step_names = {row.split()[1] for row in table if re.match(r'^\d+\s', row)} | {'enter'}
     layout, tap = cgroup_layout(), Tap()
     totals = dict.fromkeys(('chapters', 'commands') + COUNTS, 0)
     with tempfile.TemporaryDirectory(prefix='doc-test.') as workdir:

@@ -28,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -50,6 +51,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1055,6 +1057,71 @@ fill_tcp_buffers(char **arguments, int count, struct result *result)
 		   queued >> 20, connections);
 }
 
+/* --- a process entering the container (./enter) --------------------------- */
+
+/* The first process of the container's /proc named COMM but ourselves; 0
+ * if there is none. */
+static pid_t
+find_process(const char *comm)
+{
+	char path[64], name[32];
+	struct dirent *entry;
+	pid_t found = 0;
+	DIR *proc = opendir("/proc");
+
+	while (proc != NULL && found == 0 && (entry = readdir(proc)) != NULL) {
+		pid_t pid = (pid_t)atoi(entry->d_name);
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		FILE *file = fopen(path, "r");
+		if (file == NULL)
+			continue;
+		if (fgets(name, sizeof(name), file) != NULL && strcspn(name, "\n") == strlen(comm) &&
+		    strncmp(name, comm, strlen(comm)) == 0)
+			found = pid;
+		fclose(file);
+	}
+	if (proc != NULL)
+		closedir(proc);
+	return found;
+}
+
+/* runc's CVE-2019-5736 opened /proc/PID/exe of a runc process that had
+ * joined the container, and overwrote the host's runc through it; its
+ * CVE-2016-9962 ptraced one before it was confined. Waits up to SECONDS
+ * for a process named COMM, then tries both: the exe is opened for
+ * writing and closed, the trace is detached at once. */
+static enum outcome
+entering_process(char **arguments, int count, struct result *result)
+{
+	int seconds = count > 1 ? atoi(arguments[1]) : 10;
+	char path[64];
+	pid_t pid = 0;
+
+	for (int tries = 0; tries < seconds * 20 && pid == 0; tries++) {
+		pid = find_process(arguments[0]);
+		if (pid == 0)
+			usleep(50000);
+	}
+	if (pid == 0)
+		return say(result, BLOCKED, "no process named %s in %d s", arguments[0], seconds);
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd != -1) {
+		close(fd);
+		return say(result, ESCAPED, "%s of %s opened for writing, nothing written", path,
+			   arguments[0]);
+	}
+	int open_errno = errno;
+	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) == 0) {
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+		return say(result, ESCAPED, "ptrace(PTRACE_SEIZE) of %s worked (exe: %s)",
+			   arguments[0], strerror(open_errno));
+	}
+	return say(result, BLOCKED, "exe: %s; ptrace: %s", strerror(open_errno), strerror(errno));
+}
+
 static const struct escape escapes[] = {
 	{ "shocker", "[PATH]", 0, shocker },
 	{ "sysrq-trigger", "", 0, sysrq_trigger },
@@ -1088,6 +1155,7 @@ static const struct escape escapes[] = {
 	{ "sigpending", "HOST_LIMIT [SECONDS]", 1, fill_sigpending },
 	{ "tcp-memory", "MIB [SECONDS]", 1, fill_tcp_buffers },
 	{ "dropped-binary", "[DIRECTORY]", 0, dropped_binary },
+	{ "entering", "COMM [SECONDS]", 1, entering_process },
 };
 
 static int
