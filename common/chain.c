@@ -19,12 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../supervisor/names.h"
 #include "../supervisor/supervisor.h"
 #include "chain.h"
 
@@ -65,6 +67,28 @@ char **
 chain_arguments(void)
 {
 	return original_argv;
+}
+
+int
+open_registered_namespace(const char *name, const char *kind)
+{
+	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 16];
+
+	/* The directory's lock is held by the container's supervisor for its
+	 * whole life: one we can take is a dead one's. */
+	snprintf(path, sizeof(path), REGISTRY "/%s", name);
+	int entry = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (entry == -1)
+		return -1;
+	if (flock(entry, LOCK_SH | LOCK_NB) == 0) {
+		close(entry);
+		errno = ESRCH;
+		return -1;
+	}
+	narrate("open(\"%s/%s\", O_RDONLY|O_CLOEXEC)", path, kind);
+	int fd = openat(entry, kind, O_RDONLY | O_CLOEXEC);
+	close(entry);
+	return fd;
 }
 
 /* One line on stderr in one write(2): the supervisor and the container
@@ -360,6 +384,17 @@ open_chain(struct options *options)
 					"--sysctl %.80s: set by step%d, which a chain started at "
 					"step%d does not run",
 					options->sysctls[i].key, options->sysctls[i].step, step_number);
+	}
+	/* --net container:NAME: NAME must be running now, not only when step3
+	 * joins it (which checks again). */
+	if (options->net == NET_CONTAINER && step_number <= 3 && options->until >= 3) {
+		int fd = open_registered_namespace(options->net_container, "net");
+		if (fd == -1)
+			die_with_status(EXIT_BAD_INPUT,
+					"--net container:%s: no running container has this name "
+					"(./enter --list)",
+					options->net_container);
+		close(fd);
 	}
 	/* A name is registered by the supervisor of step2, or of step7 when
 	 * the chain starts there (supervisor/names.c). */
@@ -665,6 +700,14 @@ exec_command(const struct options *options)
 	 * closed pipe an error message): COMMAND starts with the defaults. */
 	for (int number = 1; number < NSIG; number++)
 		(void)signal(number, SIG_DFL); /* EINVAL for SIGKILL, SIGSTOP, glibc's own: fine */
+	/* The supervisor registers the container's name once the chain is
+	 * ready (supervisor/names.c): one byte says so. The pipe closes below. */
+	int ready = getenv_fd("CHAIN_READY_FD");
+	if (ready != -1) {
+		narrate("write(%d<the supervisor's ready pipe>, \"\", 1)", ready);
+		if (write(ready, "", 1) != 1)
+			die_call();
+	}
 	environ = container_environment(options);
 	/* Whatever the caller had open (a descriptor to a host directory is how
 	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */

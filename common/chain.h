@@ -52,6 +52,11 @@ bool chain_started_here(void);
  * running container (CHAIN_ENTER, enter-setns/): what the container's own
  * chain made (masks, cgroup) is there already. */
 bool chain_entering(void);
+/* The namespace file KIND ("net") of the running container NAME, from the
+ * registry its supervisor keeps (supervisor/names.c), opened read-only;
+ * -1 when no running container has the name (errno ENOENT, or ESRCH: its
+ * supervisor has gone). */
+int open_registered_namespace(const char *name, const char *kind);
 /* The argv this step was started with (argv[0] its own name). */
 char **chain_arguments(void);
 

@@ -124,7 +124,9 @@ print_usage(void)
 	       "      --ipc MODE         private (default): IPC objects of its own;\n"
 	       "                         host: the host's, as the talk's container has\n\n"
 	       "Network (step3):\n"
-	       "      --net MODE         veth (default): a veth pair to the host; none: only lo\n"
+	       "      --net MODE         veth (default): a veth pair to the host; none: only lo;\n"
+	       "                         host: the host's network; container:NAME: the\n"
+	       "                         network of the running container NAME (a pod)\n"
 	       "      --host-ip CIDR     host end of the veth pair (default 192.168.47.11/24)\n"
 	       "      --ip CIDR          container end (default 192.168.47.12/24)\n\n"
 	       "Root filesystem (step5):\n"
@@ -414,8 +416,15 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 			options->net = NET_VETH;
 		else if (strcmp(argument, "none") == 0)
 			options->net = NET_NONE;
-		else
-			return bad_input(error, "--net: '%.80s' is neither veth nor none",
+		else if (strcmp(argument, "host") == 0)
+			options->net = NET_HOST;
+		else if (strncmp(argument, "container:", 10) == 0 &&
+			 valid_container_name(argument + 10)) {
+			options->net = NET_CONTAINER;
+			options->net_container = argument + 10;
+		} else
+			return bad_input(error,
+					 "--net: '%.80s' is not veth, none, host or container:NAME",
 					 argument);
 		break;
 	case OPT_HOST_IP:
@@ -656,12 +665,23 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 					 "--sysctl %.80s: an IPC namespace parameter, and --ipc "
 					 "host shares the host's",
 					 sysctl->key);
+		if (sysctl->step == 3 && (options->net == NET_HOST || options->net == NET_CONTAINER))
+			return bad_input(&error,
+					 "--sysctl %.80s: a network namespace parameter, and --net "
+					 "%s shares %s",
+					 sysctl->key,
+					 options->net == NET_HOST ? "host" : "container:NAME",
+					 options->net == NET_HOST ? "the host's" : "NAME's");
 		if (sysctl->step > options->until)
 			return bad_input(&error,
 					 "--sysctl %.80s: a parameter of the network namespace "
 					 "step3 makes, and --until %d ends before it",
 					 sysctl->key, options->until);
 	}
+	if (options->net == NET_CONTAINER && options->name != NULL &&
+	    strcmp(options->net_container, options->name) == 0)
+		return bad_input(&error, "--net container:%s: that is this container's own --name",
+				 options->name);
 	if (options->landlock_off && options->landlock_path_count > 0)
 		return bad_input(&error, "%s %.80s: nothing to add it to with --landlock off",
 				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"

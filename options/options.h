@@ -17,7 +17,9 @@ struct cidr {
 	unsigned prefix_length;
 };
 
-enum net_mode { NET_VETH, NET_NONE };
+/* --net: veth (a pair to the host), none (loopback only), host (the
+ * caller's network namespace), container:NAME (a running container's). */
+enum net_mode { NET_VETH, NET_NONE, NET_HOST, NET_CONTAINER };
 
 /* --ulimit NAME=SOFT[:HARD], by resource number (RLIMIT_NOFILE, ...). */
 struct ulimit {
@@ -69,6 +71,7 @@ struct landlock_path {
 struct options {
 	const char *hostname;
 	const char *name;        /* --name; NULL: the hostname, made unique */
+	const char *net_container; /* --net container:NAME: NAME */
 	const char *skel;        /* NULL: the skelfs/ next to the binaries */
 	uint64_t rootfs_size;    /* bytes */
 	const char *rootfs_size_text;

@@ -249,12 +249,37 @@ connect_to_host(struct mnl_socket *host, struct mnl_socket *watch, struct mnl_so
 	fault_point("step3-addresses");
 }
 
+/* --net host keeps the caller's network namespace, as the talk's container
+ * before step3; --net container:NAME joins the running container NAME's,
+ * as Docker's --network container:NAME, and as the containers of a
+ * Kubernetes pod share one: the same interfaces and addresses, and one
+ * loopback to talk over. No veth pair: NAME has one already. */
+static void
+share_network_namespace(const struct options *options)
+{
+	if (options->net == NET_HOST) {
+		narrate("--net host: the host's network namespace, no unshare(CLONE_NEWNET)");
+		return;
+	}
+	int fd = open_registered_namespace(options->net_container, "net");
+	if (fd == -1)
+		die("--net container:%s: the container has ended", options->net_container);
+	narrate("setns(%d<%s/net>, CLONE_NEWNET)", fd, options->net_container);
+	if (setns(fd, CLONE_NEWNET) == -1)
+		die_call();
+	close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options options;
 
 	step_init(3, "step3-net", argc, argv, &options);
+	if (options.net == NET_HOST || options.net == NET_CONTAINER) {
+		share_network_namespace(&options);
+		exec_next(&options);
+	}
 	struct mnl_socket *host = open_rtnetlink("the host's namespace");
 	struct mnl_socket *watch = NULL;
 	struct conf_directories conf = { -1, -1 };

@@ -26,6 +26,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -38,6 +39,7 @@ static const char *const registered_files[] = { "options", "devices", "cgroup", 
 
 static char claimed_name[CONTAINER_NAME_MAX + 1];
 static int claimed_fd = -1;     /* REGISTRY/<name>, locked */
+static bool registered;         /* its files written, its namespaces bound */
 static int ready_read_end = -1; /* EOF once the chain is ready */
 
 static void
@@ -75,11 +77,12 @@ clear_entry(const char *name)
 /* The entry, and with the last one the directories above it (another's
  * makes rmdir fail), but not while a start claims a name in them. */
 static void
-remove_entry(const char *name, bool with_parents)
+remove_entry(const char *name, bool with_parents, bool filled)
 {
 	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 2];
 
-	clear_entry(name);
+	if (filled)
+		clear_entry(name);
 	snprintf(path, sizeof(path), REGISTRY "/%s", name);
 	narrate("rmdir(\"%s\")", path);
 	if (rmdir(path) == -1 && errno != ENOENT)
@@ -129,7 +132,7 @@ remove_stale_entries(void)
 		if (fd == -1)
 			continue; /* alive */
 		narrate("%s: its supervisor has gone, removing its entry", entry->d_name);
-		remove_entry(entry->d_name, false);
+		remove_entry(entry->d_name, false, true);
 		close(fd);
 	}
 	closedir(registry);
@@ -220,6 +223,20 @@ name_after_fork(void)
 	unsetenv("CHAIN_READY_FD");
 }
 
+/* PID 1 may exit at any time (`true` does at once): a call that failed
+ * because of that is no news. It stays a zombie until reaped: WNOWAIT. */
+static void
+warn_unless_exited(pid_t child)
+{
+	siginfo_t info = { 0 };
+	int saved_errno = errno;
+
+	if (waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child)
+		return;
+	errno = saved_errno;
+	warn_call();
+}
+
 /* Bind PID 1's namespace of this kind. Not the mount namespace when it is
  * the supervisor's own, the host's (--until 3 makes none): the kernel
  * refuses to bind one into itself, and enter then has nothing to join.
@@ -248,8 +265,7 @@ bind_namespace(pid_t child, const char *namespace)
 	close(fd);
 	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND, NULL)", source, target);
 	if (mount(source, target, NULL, MS_BIND, NULL) == -1) {
-		if (errno != ENOENT) /* ENOENT: PID 1 has exited */
-			warn_call();
+		warn_unless_exited(child);
 		return false;
 	}
 	return true;
@@ -313,6 +329,7 @@ register_container(pid_t child, const struct options *options)
 	       write_entry_file("cgroup", cgroup, strlen(cgroup)) &&
 	       write_entry_file("hostname", options->hostname, strlen(options->hostname)) &&
 	       write_entry_file("host-pid", pid, strlen(pid));
+	registered = done;
 	if (!done) {
 		narrate("%s: not registered (PID 1 has ended, or the lines above say why)",
 			claimed_name);
@@ -325,7 +342,7 @@ unregister_container(void)
 {
 	if (claimed_fd == -1)
 		return;
-	remove_entry(claimed_name, true);
+	remove_entry(claimed_name, true, registered);
 	close(claimed_fd);
 	claimed_fd = -1;
 }

@@ -217,11 +217,15 @@ wait_for_container(pid_t child, const struct options *options)
 			continue;
 		}
 		relay_handle(fds + 2, count - 2);
-		/* Nothing is ever written: readable means the last end closed. */
+		/* One byte from the last step: the chain is ready. End-of-file
+		 * without it: the chain failed, and there is nothing to name. */
 		if (ready != -1 && fds[1].revents != 0) {
+			char byte;
+			ssize_t got = read(ready, &byte, 1);
 			close(ready);
 			ready = -1;
-			register_container(child, options);
+			if (got == 1)
+				register_container(child, options);
 		}
 
 		struct signalfd_siginfo info;
