@@ -701,7 +701,8 @@ exec_command(const struct options *options)
 	for (int number = 1; number < NSIG; number++)
 		(void)signal(number, SIG_DFL); /* EINVAL for SIGKILL, SIGSTOP, glibc's own: fine */
 	/* The supervisor registers the container's name once the chain is
-	 * ready (supervisor/names.c): one byte says so. The pipe closes below. */
+	 * ready (supervisor/names.c): one byte, then the end-of-file of the
+	 * execve below, say so. */
 	int ready = getenv_fd("CHAIN_READY_FD");
 	if (ready != -1) {
 		narrate("write(%d<the supervisor's ready pipe>, \"\", 1)", ready);
@@ -710,9 +711,11 @@ exec_command(const struct options *options)
 	}
 	environ = container_environment(options);
 	/* Whatever the caller had open (a descriptor to a host directory is how
-	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2. */
-	narrate("close_range(3, ~0U, 0)");
-	if (close_range(3, ~0U, 0) == -1)
+	 * runc's CVE-2024-21626 escaped) ends here: COMMAND gets 0, 1 and 2.
+	 * Closed by the execve itself, so that the ready pipe's end-of-file
+	 * tells the supervisor that COMMAND has started. */
+	narrate("close_range(3, ~0U, CLOSE_RANGE_CLOEXEC)");
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
 		die_call();
 	narrate("execvp(\"%s\", ...)", command[0]);
 	execvp(command[0], command);

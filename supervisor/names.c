@@ -103,7 +103,7 @@ lock_entry(const char *name)
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1)
 		return -1;
-	narrate("flock(%d, LOCK_EX|LOCK_NB)", fd);
+	narrate("flock(%d<%s>, LOCK_EX|LOCK_NB)", fd, path);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
 		return -1;
@@ -224,13 +224,17 @@ name_after_fork(void)
 }
 
 /* PID 1 may exit at any time (`true` does at once): a call that failed
- * because of that is no news. It stays a zombie until reaped: WNOWAIT. */
+ * because of that is no news. Exiting, it loses its namespaces before it
+ * turns zombie (which it stays until reaped: WNOWAIT). */
 static void
-warn_unless_exited(pid_t child)
+warn_unless_exited(pid_t child, const char *source)
 {
 	siginfo_t info = { 0 };
+	struct stat status;
 	int saved_errno = errno;
 
+	if (stat(source, &status) == -1)
+		return;
 	if (waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child)
 		return;
 	errno = saved_errno;
@@ -265,7 +269,7 @@ bind_namespace(pid_t child, const char *namespace)
 	close(fd);
 	narrate("mount(\"%s\", \"%s\", NULL, MS_BIND, NULL)", source, target);
 	if (mount(source, target, NULL, MS_BIND, NULL) == -1) {
-		warn_unless_exited(child);
+		warn_unless_exited(child, source);
 		return false;
 	}
 	return true;

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,21 @@ forward(pid_t child, const struct signalfd_siginfo *info, unsigned stop_timeout,
 	return deadline == 0 ? now() + stop_timeout : deadline;
 }
 
+/* What the chain wrote before its ready byte may still be in the relay's
+ * pipes: pass it on first, so that -v shows it before the registration. */
+static void
+drain_relay(void)
+{
+	struct pollfd fds[RELAY_MAX_POLLFDS];
+
+	for (int round = 0; round < 64; round++) {
+		int count = relay_poll_fds(fds);
+		if (count == 0 || poll(fds, (nfds_t)count, 0) <= 0)
+			return;
+		relay_handle(fds, count);
+	}
+}
+
 /* Relay stdio and forward signals until the child ends; its wait status.
  * When the chain closes the ready pipe, register the container's name. */
 static int
@@ -187,6 +203,7 @@ wait_for_container(pid_t child, const struct options *options)
 	struct pollfd fds[2 + RELAY_MAX_POLLFDS];
 	unsigned stop_timeout = options->stop_timeout;
 	int ready = name_ready_fd();
+	bool chain_ready = false;
 	char names[160];
 	double deadline = 0;
 	int status;
@@ -217,15 +234,23 @@ wait_for_container(pid_t child, const struct options *options)
 			continue;
 		}
 		relay_handle(fds + 2, count - 2);
-		/* One byte from the last step: the chain is ready. End-of-file
-		 * without it: the chain failed, and there is nothing to name. */
+		/* One byte from the last step, then end-of-file when its execve
+		 * closes the pipe: COMMAND runs, and every line the chain
+		 * narrated is in the relay. End-of-file alone: the chain failed,
+		 * and there is nothing to name. */
 		if (ready != -1 && fds[1].revents != 0) {
 			char byte;
 			ssize_t got = read(ready, &byte, 1);
-			close(ready);
-			ready = -1;
-			if (got == 1)
-				register_container(child, options);
+			if (got == 1) {
+				chain_ready = true;
+			} else if (got != -1 || errno != EAGAIN) {
+				close(ready);
+				ready = -1;
+				if (chain_ready) {
+					drain_relay();
+					register_container(child, options);
+				}
+			}
 		}
 
 		struct signalfd_siginfo info;
