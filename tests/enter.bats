@@ -92,7 +92,7 @@ ps"
 @test "escapes: nsenter -t PID -a gets every capability and no filter in a running container" {
 	command -v nsenter >/dev/null || skip "no nsenter (util-linux)"
 	start_named web --skel "$TEST_SKEL" sleep 60
-	run nsenter -t "$CONTAINER_PID" -a escape-probe unshare-user
+	run nsenter -t "$CONTAINER_PID" -a /usr/local/bin/escape-probe unshare-user
 	assert_success
 	assert_output "unshare-user: ESCAPED (a new user namespace, with every capability in it)"
 }
