@@ -15,11 +15,13 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -69,6 +71,23 @@ chain_arguments(void)
 	return original_argv;
 }
 
+/* Hand-over variables in the caller's environment are not ours. */
+void
+clear_hand_over_environment(void)
+{
+	/* Not CHAIN_NEXT_FDS and CHAIN_DEVICES: a first step has none of the
+	 * one, and has just set the other (look_up_devices()). */
+	static const char *const names[] = {
+		"CHAIN_CGROUP_FD", "CHAIN_SUPERVISOR", "CHAIN_CONSOLE_FD", "CHAIN_ENTER",
+		"CHAIN_READY_FD",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		if (unsetenv(names[i]) == -1)
+			die_errno("unsetenv(%s)", names[i]);
+	}
+}
+
 int
 open_registered_namespace(const char *name, const char *kind)
 {
@@ -77,9 +96,11 @@ open_registered_namespace(const char *name, const char *kind)
 	/* The directory's lock is held by the container's supervisor for its
 	 * whole life: one we can take is a dead one's. */
 	snprintf(path, sizeof(path), REGISTRY "/%s", name);
+	narrate("open(\"%s\", O_RDONLY|O_DIRECTORY|O_CLOEXEC)", path);
 	int entry = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (entry == -1)
 		return -1;
+	narrate("flock(%d<%s>, LOCK_SH|LOCK_NB)", entry, path);
 	if (flock(entry, LOCK_SH | LOCK_NB) == 0) {
 		close(entry);
 		errno = ESRCH;
@@ -340,6 +361,8 @@ validate_skeleton(const struct options *options)
 {
 	struct stat status;
 
+	if (options->skel == NULL) /* step_init() set the default before */
+		die("no --skel to check");
 	if (stat(options->skel, &status) == -1)
 		die_with_status(EXIT_BAD_INPUT, "--skel %.200s: %s", options->skel, strerror(errno));
 	if (!S_ISDIR(status.st_mode))
@@ -367,11 +390,7 @@ open_chain(struct options *options)
 {
 	char directory[PATH_MAX], path[PATH_MAX + 16];
 
-	/* Hand-over variables in the caller's environment are not ours. */
-	if (unsetenv("CHAIN_CGROUP_FD") == -1 || unsetenv("CHAIN_SUPERVISOR") == -1 ||
-	    unsetenv("CHAIN_CONSOLE_FD") == -1 || unsetenv("CHAIN_ENTER") == -1 ||
-	    unsetenv("CHAIN_READY_FD") == -1)
-		die_errno("unsetenv");
+	clear_hand_over_environment();
 	if (geteuid() != 0)
 		die_with_status(EXIT_BAD_INPUT, "must be run as root (try: sudo %s)", original_argv[0]);
 	if (chain_needs(options) & STEP_NEEDS_SKELETON)
@@ -616,57 +635,41 @@ exit_status_of(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Under ./enter (enter-setns/), this process joined the container's PID
- * namespace for its children only (setns(2)): it stayed out of the
- * container's sight while steps 6-9 confined it, so that no process of the
- * container could ptrace it before its seccomp filter (runc's
- * CVE-2016-9962). COMMAND is its child, the only process of ours the
- * container ever sees. Returns in the child; the parent waits for it,
- * passes on the signals it is sent, and exits with its status. */
+/* In the child of fork_into_container(): die with the parent, as the
+ * container's PID 1 dies with the supervisor (which checks the same way,
+ * getppid() being 0 across PID namespaces), then a process group of its
+ * own in the terminal's foreground, so that typed signals reach COMMAND,
+ * not the parent waiting for it. */
 static void
-fork_into_container(void)
+start_command_in_foreground(int parent, const sigset_t *previous)
 {
-	sigset_t forwarded, previous;
+	struct pollfd alive = { .fd = parent, .events = POLLIN };
+
+	narrate("prctl(PR_SET_PDEATHSIG, SIGKILL)");
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		die_call();
+	if (poll(&alive, 1, 0) != 0)
+		die("the parent that waits for COMMAND has gone");
+	close(parent);
+	narrate("setpgid(0, 0)");
+	if (setpgid(0, 0) == -1)
+		die_call();
+	if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpid()) == -1)
+		die_errno("tcsetpgrp(0, %d)", getpid());
+	fault_point("enter-forked");
+	if (sigprocmask(SIG_SETMASK, previous, NULL) == -1)
+		die_errno("sigprocmask(SIG_SETMASK, &previous, NULL)");
+}
+
+/* In the parent: pass on what it is sent, exit as COMMAND does. */
+__attribute__((noreturn)) static void
+wait_and_forward(pid_t child, const sigset_t *forwarded)
+{
 	siginfo_t info;
 	int status;
 
-	sigemptyset(&forwarded);
-	for (const int *number = (const int[]){ SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, 0 };
-	     *number != 0; number++)
-		sigaddset(&forwarded, *number);
-	narrate("sigprocmask(SIG_BLOCK, {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT}, &previous)");
-	if (sigprocmask(SIG_BLOCK, &forwarded, &previous) == -1)
-		die_call();
-	/* Until its execve(), the child is ours, visible in the container:
-	 * not dumpable, neither its memory nor /proc/PID/exe is open to a
-	 * process there without CAP_SYS_PTRACE. */
-	narrate("prctl(PR_SET_DUMPABLE, 0)");
-	if (prctl(PR_SET_DUMPABLE, 0) == -1)
-		die_call();
-	narrate("fork()");
-	pid_t child = fork();
-	if (child == -1 && errno == ENOMEM)
-		die("fork(): the container's PID 1 has exited, its PID namespace takes no one in");
-	if (child == -1)
-		die_call();
-	if (child == 0) {
-		narrate("prctl(PR_SET_PDEATHSIG, SIGKILL)");
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
-			die_call();
-		/* A group of its own, in the terminal's foreground: typed
-		 * signals reach COMMAND, not the parent waiting for it. */
-		narrate("setpgid(0, 0)");
-		if (setpgid(0, 0) == -1)
-			die_call();
-		if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpid()) == -1)
-			die_errno("tcsetpgrp(0, %d)", getpid());
-		fault_point("enter-forked");
-		if (sigprocmask(SIG_SETMASK, &previous, NULL) == -1)
-			die_errno("sigprocmask(SIG_SETMASK, &previous, NULL)");
-		return;
-	}
 	for (;;) {
-		if (sigwaitinfo(&forwarded, &info) == -1) {
+		if (sigwaitinfo(forwarded, &info) == -1) {
 			if (errno == EINTR)
 				continue;
 			die_errno("sigwaitinfo");
@@ -682,6 +685,56 @@ fork_into_container(void)
 		if (pid == child)
 			exit(exit_status_of(status));
 	}
+}
+
+/* Under ./enter (enter-setns/), this process joined the container's PID
+ * namespace for its children only (setns(2)): it stayed out of the
+ * container's sight while steps 6-9 confined it, so that no process of the
+ * container could ptrace it before its seccomp filter (runc's
+ * CVE-2016-9962). COMMAND is its child, the only process of ours the
+ * container ever sees. Returns in the child; the parent waits for it,
+ * passes on the signals it is sent, and exits with its status. */
+static void
+fork_into_container(void)
+{
+	sigset_t forwarded, previous;
+
+	sigemptyset(&forwarded);
+	for (const int *number = (const int[]){ SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, 0 };
+	     *number != 0; number++)
+		sigaddset(&forwarded, *number);
+	/* SIGTTOU too, for the child's tcsetpgrp() from the background. */
+	sigaddset(&forwarded, SIGTTOU);
+	narrate("sigprocmask(SIG_BLOCK, {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGTTOU}, &previous)");
+	if (sigprocmask(SIG_BLOCK, &forwarded, &previous) == -1)
+		die_call();
+	sigdelset(&forwarded, SIGTTOU);
+	/* The child is visible in the container until its execve: nothing of
+	 * the host's may be open in it, and it is not dumpable, so that a
+	 * process there without CAP_SYS_PTRACE can neither read its memory
+	 * nor open its /proc/PID/exe (a host binary). */
+	narrate("close_range(3, ~0U, 0)");
+	if (close_range(3, ~0U, 0) == -1)
+		die_call();
+	narrate("prctl(PR_SET_DUMPABLE, 0)");
+	if (prctl(PR_SET_DUMPABLE, 0) == -1)
+		die_call();
+	narrate("pidfd_open(%d, 0)", getpid());
+	int parent = pidfd_open(getpid(), 0);
+	if (parent == -1)
+		die_call();
+	narrate("fork()");
+	pid_t child = fork();
+	if (child == -1 && errno == ENOMEM)
+		die("fork(): the container's PID 1 has exited, its PID namespace takes no one in");
+	if (child == -1)
+		die_call();
+	if (child == 0) {
+		start_command_in_foreground(parent, &previous);
+		return;
+	}
+	close(parent);
+	wait_and_forward(child, &forwarded);
 }
 
 __attribute__((noreturn)) void

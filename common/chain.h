@@ -57,6 +57,9 @@ bool chain_entering(void);
  * -1 when no running container has the name (errno ENOENT, or ESRCH: its
  * supervisor has gone). */
 int open_registered_namespace(const char *name, const char *kind);
+/* Unset every CHAIN_* variable: the first step of a chain, and ./enter,
+ * set their own. */
+void clear_hand_over_environment(void);
 /* The argv this step was started with (argv[0] its own name). */
 char **chain_arguments(void);
 

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../common/chain.h"
@@ -83,13 +84,12 @@ bad_input(const char *format, const char *value)
 	exit(EXIT_BAD_INPUT);
 }
 
-/* The whole of a small file of the entry; NULL if it is not there. */
+/* The whole of a file of the entry, in memory of its own; NULL if it is
+ * not there. */
 static char *
 read_entry_file(int entry_fd, const char *file, size_t *length)
 {
-	static char buffer[3][8192];
-	static int next;
-	char *text = buffer[next++ % 3];
+	struct stat status;
 
 	narrate("openat(%d, \"%s\", O_RDONLY|O_CLOEXEC)", entry_fd, file);
 	int fd = openat(entry_fd, file, O_RDONLY | O_CLOEXEC);
@@ -97,9 +97,15 @@ read_entry_file(int entry_fd, const char *file, size_t *length)
 		return NULL;
 	if (fd == -1)
 		die_call();
-	ssize_t got = read(fd, text, sizeof(buffer[0]) - 1);
-	if (got == -1)
-		die_errno("read(%d<%s>)", fd, file);
+	if (fstat(fd, &status) == -1)
+		die_errno("fstat(%d<%s>)", fd, file);
+	char *text = malloc((size_t)status.st_size + 1);
+	if (text == NULL)
+		die_errno("malloc(%lld)", (long long)status.st_size + 1);
+	ssize_t got = read(fd, text, (size_t)status.st_size + 1);
+	if (got != status.st_size)
+		die("read(%d<%s>): %zd bytes, not the %lld it has", fd, file, got,
+		    (long long)status.st_size);
 	close(fd);
 	text[got] = '\0';
 	*length = (size_t)got;
@@ -177,10 +183,16 @@ open_container(struct container *container)
 			registered_namespaces[i]);
 		container->namespace_fds[i] =
 			openat(container->entry_fd, registered_namespaces[i], O_RDONLY | O_CLOEXEC);
-		/* ENOENT: the container has the host's (names.c binds only its own). */
-		if (container->namespace_fds[i] == -1 && errno != ENOENT)
-			die_call();
+		/* ENOENT for mnt: the container has the host's mounts (names.c
+		 * binds no mount namespace into itself). Any other is an entry
+		 * being removed, as is a host-pid gone meanwhile (it goes first). */
+		if (container->namespace_fds[i] == -1 &&
+		    (errno != ENOENT || strcmp(registered_namespaces[i], "mnt") != 0))
+			die("%s: has ended (%s: %s)", container->name, registered_namespaces[i],
+			    strerror(errno));
 	}
+	if (faccessat(container->entry_fd, "host-pid", F_OK, 0) == -1)
+		die("%s: has ended", container->name);
 	const char *devices = read_entry_file(container->entry_fd, "devices", &length);
 	if (devices != NULL && setenv("CHAIN_DEVICES", devices, 1) == -1)
 		die_errno("setenv(CHAIN_DEVICES)");
@@ -313,16 +325,13 @@ main(int argc, char **argv)
 			  "or '-')",
 			  container.name);
 
+	/* The hand-over variables are ours to set, not the caller's. */
+	clear_hand_over_environment();
 	open_entry(&container);
 	read_options(&container, argv + optind, verbose);
 	open_container(&container);
 	fault_point("enter-opened");
 	int first_step = container.options.until >= 6 ? open_steps(&container) : -1;
-	/* The hand-over variables are ours to set, not the caller's. */
-	unsetenv("CHAIN_CGROUP_FD");
-	unsetenv("CHAIN_SUPERVISOR");
-	unsetenv("CHAIN_CONSOLE_FD");
-	unsetenv("CHAIN_READY_FD");
 	if (setenv("CHAIN_ENTER", container.name, 1) == -1)
 		die_errno("setenv(CHAIN_ENTER)");
 

@@ -50,7 +50,6 @@ static void
 read_addresses(int entry_fd, char *text, size_t size)
 {
 	struct ifaddrs *addresses;
-	char address[INET_ADDRSTRLEN];
 	int fds[2], status;
 
 	snprintf(text, size, "?");
@@ -69,6 +68,7 @@ read_addresses(int entry_fd, char *text, size_t size)
 			if (a->ifa_addr == NULL || a->ifa_addr->sa_family != AF_INET ||
 			    (a->ifa_flags & IFF_LOOPBACK))
 				continue;
+			char address[INET_ADDRSTRLEN];
 			inet_ntop(AF_INET, &((struct sockaddr_in *)a->ifa_addr)->sin_addr, address,
 				  sizeof(address));
 			fprintf(out, "%s%s", printed++ > 0 ? "," : "", address);
@@ -98,7 +98,7 @@ print_uptime(int entry_fd)
 	long seconds = (long)(time(NULL) - status.st_mtime);
 	if (seconds < 120)
 		printf("%lds", seconds);
-	else if (seconds < 2 * 3600)
+	else if (seconds < 2L * 3600)
 		printf("%ldm", seconds / 60);
 	else
 		printf("%ldh", seconds / 3600);

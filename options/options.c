@@ -601,6 +601,36 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 	return OPTIONS_OK;
 }
 
+/* Options that are each fine but not together. --net host and
+ * container:NAME share a network namespace that is not the container's
+ * own to name or to set parameters of. */
+static int
+check_combinations(const struct options *options, struct error *error)
+{
+	bool shared = options->net == NET_HOST || options->net == NET_CONTAINER;
+
+	if (options->landlock_off && options->landlock_path_count > 0)
+		return bad_input(error, "%s %.80s: nothing to add it to with --landlock off",
+				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"
+										 : "--landlock-exec",
+				 options->landlock_paths[0].path);
+
+	if (options->net == NET_CONTAINER && options->name != NULL &&
+	    strcmp(options->net_container, options->name) == 0)
+		return bad_input(error, "--net container:%s: that is this container's own --name",
+				 options->name);
+	for (int i = 0; i < options->sysctl_count && shared; i++) {
+		if (options->sysctls[i].step == 3)
+			return bad_input(error,
+					 "--sysctl %.80s: a network namespace parameter, and --net "
+					 "%s shares %s",
+					 options->sysctls[i].key,
+					 options->net == NET_HOST ? "host" : "container:NAME",
+					 options->net == NET_HOST ? "the host's" : "NAME's");
+	}
+	return OPTIONS_OK;
+}
+
 int
 parse_options(int argc, char **argv, struct options *options, char *error_text, size_t error_size)
 {
@@ -665,28 +695,14 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 					 "--sysctl %.80s: an IPC namespace parameter, and --ipc "
 					 "host shares the host's",
 					 sysctl->key);
-		if (sysctl->step == 3 && (options->net == NET_HOST || options->net == NET_CONTAINER))
-			return bad_input(&error,
-					 "--sysctl %.80s: a network namespace parameter, and --net "
-					 "%s shares %s",
-					 sysctl->key,
-					 options->net == NET_HOST ? "host" : "container:NAME",
-					 options->net == NET_HOST ? "the host's" : "NAME's");
 		if (sysctl->step > options->until)
 			return bad_input(&error,
 					 "--sysctl %.80s: a parameter of the network namespace "
 					 "step3 makes, and --until %d ends before it",
 					 sysctl->key, options->until);
 	}
-	if (options->net == NET_CONTAINER && options->name != NULL &&
-	    strcmp(options->net_container, options->name) == 0)
-		return bad_input(&error, "--net container:%s: that is this container's own --name",
-				 options->name);
-	if (options->landlock_off && options->landlock_path_count > 0)
-		return bad_input(&error, "%s %.80s: nothing to add it to with --landlock off",
-				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"
-										 : "--landlock-exec",
-				 options->landlock_paths[0].path);
+	if (check_combinations(options, &error) != OPTIONS_OK)
+		return OPTIONS_BAD_INPUT;
 	for (char **word = options->command; *word != NULL; word++) {
 		if (strlen(*word) > 4096)
 			return bad_input(&error,

@@ -263,7 +263,8 @@ share_network_namespace(const struct options *options)
 	}
 	int fd = open_registered_namespace(options->net_container, "net");
 	if (fd == -1)
-		die("--net container:%s: the container has ended", options->net_container);
+		die("--net container:%s: %s", options->net_container,
+		    errno == ESRCH ? "the container has ended" : strerror(errno));
 	narrate("setns(%d<%s/net>, CLONE_NEWNET)", fd, options->net_container);
 	if (setns(fd, CLONE_NEWNET) == -1)
 		die_call();

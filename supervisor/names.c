@@ -6,8 +6,8 @@
  * as it holds its lock file (lock.c): a start that can take the lock knows
  * the supervisor is gone, however it died, and removes what it left.
  *
- * Once the chain is ready (the last step closes every descriptor before
- * COMMAND, the write end of a pipe of ours among them), the supervisor
+ * Once the chain is ready (the last step writes a byte into a pipe of
+ * ours, whose end its execve of COMMAND then closes), the supervisor
  * bind-mounts PID 1's /proc/PID/ns/{uts,ipc,net,pid,mnt} into the
  * directory. A bind mount of a namespace file keeps that namespace alive
  * and names it for good, as `ip netns add` and `unshare --net=FILE` do:
@@ -34,13 +34,13 @@
 
 const char *const registered_namespaces[REGISTERED_NAMESPACES] = { "uts", "ipc", "net", "pid",
 								   "mnt" };
-static const char *const registered_files[] = { "options", "devices", "cgroup", "hostname",
-						"host-pid" };
+static const char *const registered_files[] = { "options", "devices", "cgroup", "hostname" };
 
 static char claimed_name[CONTAINER_NAME_MAX + 1];
 static int claimed_fd = -1;     /* REGISTRY/<name>, locked */
 static bool registered;         /* its files written, its namespaces bound */
-static int ready_read_end = -1; /* EOF once the chain is ready */
+static int ready_read_end = -1; /* a byte, then EOF: the chain is ready */
+static int ready_write_end = -1; /* the chain's, until it executes COMMAND */
 
 static void
 make_directory(const char *path)
@@ -58,6 +58,10 @@ clear_entry(const char *name)
 {
 	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 16];
 
+	/* host-pid first: enter takes an entry without it for one that ends. */
+	snprintf(path, sizeof(path), REGISTRY "/%s/host-pid", name);
+	if (unlink(path) == -1 && errno != ENOENT)
+		warn_errno("unlink(\"%s\")", path);
 	for (int i = 0; i < REGISTERED_NAMESPACES; i++) {
 		snprintf(path, sizeof(path), REGISTRY "/%s/%s", name, registered_namespaces[i]);
 		narrate("umount2(\"%s\", MNT_DETACH)", path);
@@ -75,7 +79,9 @@ clear_entry(const char *name)
 }
 
 /* The entry, and with the last one the directories above it (another's
- * makes rmdir fail), but not while a start claims a name in them. */
+ * makes rmdir fail; a start that loses its REGISTRY this way makes it
+ * again, try_claim()). Not the directories while removing stale entries:
+ * this start is about to claim a name in them. */
 static void
 remove_entry(const char *name, bool with_parents, bool filled)
 {
@@ -138,18 +144,28 @@ remove_stale_entries(void)
 	closedir(registry);
 }
 
-/* Claim NAME: true if it is ours now, false if a live container has it. */
+/* Claim NAME: true if it is ours now, false if a live container has it.
+ * A directory this start made stays its own: a lock it cannot take then
+ * is enter's or another start's look, which passes. */
 static bool
 try_claim(const char *name)
 {
 	char path[sizeof(REGISTRY) + CONTAINER_NAME_MAX + 2];
+	bool made = false;
 
 	snprintf(path, sizeof(path), REGISTRY "/%s", name);
-	for (int attempt = 0; attempt < 10; attempt++) {
+	for (int attempt = 0; attempt < 50; attempt++) {
 		narrate("mkdir(\"%s\", 0700)", path);
-		bool made = mkdir(path, 0700) == 0;
-		if (!made && errno != EEXIST)
+		if (mkdir(path, 0700) == 0) {
+			made = true;
+		} else if (errno == ENOENT) {
+			/* The last supervisor to end removed REGISTRY meanwhile. */
+			make_directory(SUPERVISOR_LOCKS);
+			make_directory(REGISTRY);
+			continue;
+		} else if (errno != EEXIST) {
 			die_call();
+		}
 		claimed_fd = lock_entry(name);
 		if (claimed_fd != -1) {
 			if (!made)
@@ -159,16 +175,14 @@ try_claim(const char *name)
 		}
 		if (!made)
 			return false;
-		/* Ours was taken for a dead one's and removed by another start. */
 		usleep(10000);
 	}
-	die("mkdir(\"%s\"): taken and removed by other starts 10 times", path);
+	die("mkdir(\"%s\"): taken and removed by other starts 50 times", path);
 }
 
 void
 claim_container_name(const struct options *options)
 {
-	char name[CONTAINER_NAME_MAX + 1];
 	int fds[2];
 
 	make_directory(SUPERVISOR_LOCKS);
@@ -180,7 +194,8 @@ claim_container_name(const struct options *options)
 					"--name %s: a running container has this name (./enter --list)",
 					options->name);
 	} else {
-		/* As Docker's names are, "mycontainer", then "mycontainer-2"... */
+		/* "mycontainer", then "mycontainer-2"... */
+		char name[CONTAINER_NAME_MAX + 1];
 		int length = (int)strnlen(options->hostname, CONTAINER_NAME_MAX - 4);
 		snprintf(name, sizeof(name), "%.*s", length, options->hostname);
 		for (int number = 2; !try_claim(name); number++) {
@@ -203,6 +218,7 @@ claim_container_name(const struct options *options)
 	if (setenv("CHAIN_READY_FD", text, 1) == -1)
 		die_errno("setenv(CHAIN_READY_FD)");
 	ready_read_end = fds[0];
+	ready_write_end = fds[1];
 }
 
 int
@@ -215,12 +231,11 @@ name_ready_fd(void)
 void
 name_after_fork(void)
 {
-	const char *write_end = getenv("CHAIN_READY_FD");
-
-	if (write_end == NULL || claimed_fd == -1)
+	if (claimed_fd == -1)
 		return;
-	close(atoi(write_end));
-	unsetenv("CHAIN_READY_FD");
+	close(ready_write_end);
+	if (unsetenv("CHAIN_READY_FD") == -1)
+		die_errno("unsetenv(CHAIN_READY_FD)");
 }
 
 /* PID 1 may exit at any time (`true` does at once): a call that failed

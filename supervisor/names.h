@@ -26,13 +26,14 @@ extern const char *const registered_namespaces[REGISTERED_NAMESPACES];
 
 /* Before the fork: remove the entries of dead supervisors, claim --name
  * (exit 2 if a live container has it) or the hostname made unique, and
- * make the pipe whose end says the chain is ready (CHAIN_READY_FD). */
+ * make the pipe on which the chain says it is ready (CHAIN_READY_FD). */
 void claim_container_name(const struct options *options);
 /* After the fork, in the supervisor: close its copy of the write end. */
 void name_after_fork(void);
 /* The read end, for the supervisor's poll(); -1: no name claimed. */
 int name_ready_fd(void);
-/* When the read end reports EOF: bind PID 1's namespaces, write the files. */
+/* When the read end has given its byte and then EOF: bind PID 1's
+ * namespaces, write the files. */
 void register_container(pid_t child, const struct options *options);
 /* After PID 1 has been reaped. */
 void unregister_container(void);

@@ -194,6 +194,30 @@ drain_relay(void)
 	}
 }
 
+/* One byte from the last step, then end-of-file when its execve closes
+ * the pipe: COMMAND runs, and every line the chain narrated is in the
+ * relay. End-of-file alone: the chain failed, and there is nothing to
+ * name. Returns the pipe, or -1 once it is closed. */
+static int
+read_ready_pipe(int ready, bool *chain_ready, pid_t child, const struct options *options)
+{
+	char byte;
+	ssize_t got = read(ready, &byte, 1);
+
+	if (got == 1) {
+		*chain_ready = true;
+		return ready;
+	}
+	if (got == -1 && (errno == EAGAIN || errno == EINTR))
+		return ready;
+	close(ready);
+	if (*chain_ready) {
+		drain_relay();
+		register_container(child, options);
+	}
+	return -1;
+}
+
 /* Relay stdio and forward signals until the child ends; its wait status.
  * When the chain closes the ready pipe, register the container's name. */
 static int
@@ -234,24 +258,8 @@ wait_for_container(pid_t child, const struct options *options)
 			continue;
 		}
 		relay_handle(fds + 2, count - 2);
-		/* One byte from the last step, then end-of-file when its execve
-		 * closes the pipe: COMMAND runs, and every line the chain
-		 * narrated is in the relay. End-of-file alone: the chain failed,
-		 * and there is nothing to name. */
-		if (ready != -1 && fds[1].revents != 0) {
-			char byte;
-			ssize_t got = read(ready, &byte, 1);
-			if (got == 1) {
-				chain_ready = true;
-			} else if (got != -1 || errno != EAGAIN) {
-				close(ready);
-				ready = -1;
-				if (chain_ready) {
-					drain_relay();
-					register_container(child, options);
-				}
-			}
-		}
+		if (ready != -1 && fds[1].revents != 0)
+			ready = read_ready_pipe(ready, &chain_ready, child, options);
 
 		struct signalfd_siginfo info;
 		while (read(signals, &info, sizeof(info)) == sizeof(info)) {

@@ -167,7 +167,8 @@ ps"
 	run_chain --until 7 true
 	assert_success
 	[ ! -e "$REGISTRY/web" ]
-	! grep -q "$REGISTRY" /proc/self/mountinfo
+	run grep -c "$REGISTRY" /proc/self/mountinfo
+	assert_output 0
 }
 
 @test "enter: a SIGKILL of the container's supervisor while enter runs ends both, and the next start leaves nothing" {
