@@ -709,13 +709,10 @@ fork_into_container(void)
 	if (sigprocmask(SIG_BLOCK, &forwarded, &previous) == -1)
 		die_call();
 	sigdelset(&forwarded, SIGTTOU);
-	/* The child is visible in the container until its execve: nothing of
-	 * the host's may be open in it, and it is not dumpable, so that a
-	 * process there without CAP_SYS_PTRACE can neither read its memory
-	 * nor open its /proc/PID/exe (a host binary). */
-	narrate("close_range(3, ~0U, 0)");
-	if (close_range(3, ~0U, 0) == -1)
-		die_call();
+	/* The child is visible in the container until its execve: it is not
+	 * dumpable, so that a process there without CAP_SYS_PTRACE can
+	 * neither read its memory nor open its /proc/PID/exe (a host binary)
+	 * or its descriptors, which close at the execve (exec_command()). */
 	narrate("prctl(PR_SET_DUMPABLE, 0)");
 	if (prctl(PR_SET_DUMPABLE, 0) == -1)
 		die_call();

@@ -140,7 +140,7 @@ in_terminal() {
 @test "stdio: ./enter on a terminal gives COMMAND a terminal in the container, where Ctrl-C reaches it" {
 	start_container --name web sleep 60
 	wait_until 20 test -s /run/under-the-hood/names/web/host-pid
-	in_terminal "$STEPS/enter web sh -c 'tty; trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait'; echo status=\$?" --after ready '\003'
+	in_terminal "${ENTER:-$STEPS/enter} web sh -c 'tty; trap \"echo interrupted; exit 3\" INT; echo ready; sleep 10 & wait'; echo status=\$?" --after ready '\003'
 	assert_line --regexp '^/dev/pts/[0-9]+$'
 	assert_line ready
 	assert_line --regexp 'interrupted$'
