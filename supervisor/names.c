@@ -24,9 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -239,18 +240,25 @@ name_after_fork(void)
 }
 
 /* PID 1 may exit at any time (`true` does at once): a call that failed
- * because of that is no news. Exiting, it loses its namespaces before it
- * turns zombie (which it stays until reaped: WNOWAIT). */
+ * because of that is no news. Exiting, PID 1 gives up its namespaces
+ * before it turns zombie, and for a moment the kernel refuses to bind them
+ * (EINVAL) while /proc/PID/ns still shows them; its pidfd turns readable
+ * once it has exited, so wait for that, briefly, before saying anything. */
 static void
 warn_unless_exited(pid_t child, const char *source)
 {
-	siginfo_t info = { 0 };
 	struct stat status;
 	int saved_errno = errno;
 
 	if (stat(source, &status) == -1)
 		return;
-	if (waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child)
+	int pidfd = pidfd_open(child, 0);
+	if (pidfd == -1)
+		return; /* ESRCH: reaped already */
+	struct pollfd exited = { .fd = pidfd, .events = POLLIN };
+	int ready = poll(&exited, 1, 1000);
+	close(pidfd);
+	if (ready == 1)
 		return;
 	errno = saved_errno;
 	warn_call();
