@@ -9,6 +9,8 @@
 #   make clean-vm                                 forget the cache (.cache/vm/)
 #
 # VM_TIMEOUT (s, default 3600), VM_MEM (2G), VM_SMP (2) reach tools/vm/run.sh.
+# VM_JOBS guests (default 2) share the test files (tools/vm/split.sh): TCG
+# runs each in one host thread.
 
 VM_DIR := .cache/vm
 VM_KERNEL_PACKAGE ?= linux-image-cloud-amd64
@@ -31,6 +33,7 @@ VM_TESTS ?= $(filter-out $(VM_NOT_IN_GUEST),$(sort $(wildcard tests/*.bats)))
 # layout: the ```console cgroup-v2 blocks run there. VM_DOC=no leaves them
 # out (make exports a command line's variables: run.sh must not see that).
 VM_DOC ?= yes
+VM_JOBS ?= 2
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.
 # steps.table: the tests read the list of steps from it (tests/helpers.bash).
@@ -77,7 +80,7 @@ test-vm: deps deps-vm
 	@cmp -s $(VM_CONFIG).new $(VM_CONFIG) && rm $(VM_CONFIG).new || mv $(VM_CONFIG).new $(VM_CONFIG)
 	$(MAKE) --no-print-directory vm-image
 	$(if $(filter yes,$(VM_DOC)),VM_DOC='$(strip $(DOC_ARGS))',env -u VM_DOC) \
-		bash tools/vm/run.sh $(VM_DIR)/kernel $(VM_INITRAMFS) $(VM_DIR)/test-vm.log $(VM_TESTS)
+		bash tools/vm/split.sh $(VM_JOBS) $(VM_DIR)/kernel $(VM_INITRAMFS) $(VM_DIR)/test-vm.log $(VM_TESTS)
 
 ## cleaning: remove .cache/vm/ (the guest's kernel, initramfs and log)
 clean-vm:

@@ -6,8 +6,14 @@
 # whatever the test did.
 
 bats_require_minimum_version 1.5.0
+# The libraries' load.bash start the dirname program once for each file
+# they source, 15 times in every test: a function stands in for it while
+# they load. Every process started costs tens of milliseconds in the VM
+# (TCG), where the suite's time goes to setup more than to the tests.
+dirname() { if [[ $1 == */* ]]; then echo "${1%/*}"; else echo .; fi; }
 bats_load_library bats-support
 bats_load_library bats-assert
+unset -f dirname
 
 PROJECT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # Where the step binaries are: the checkout, or a variant (make test-asan).
@@ -32,12 +38,14 @@ read_steps_table
 LAST_STEP=${#STEP_FOLDERS[@]}
 
 require_root() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root: the steps create namespaces, mounts and cgroups"
+	[ "$EUID" -eq 0 ] || skip "needs root: the steps create namespaces, mounts and cgroups"
 }
 
 # The host's state that a container must leave as it found it. Read with
-# bash's own globs and read loops where it can: it runs twice per test, and
-# every process it starts costs tens of milliseconds in the VM (TCG).
+# bash's own globs and read loops, without a process of its own: it runs
+# twice per test, and every process started costs tens of milliseconds in
+# the VM (TCG). Nothing is sorted: the kernel lists the same interfaces,
+# mounts and processes in the same order each time.
 # Interfaces from /proc/net/dev, which shows the reader's network namespace
 # (/sys/class/net shows the one sysfs was mounted in): make check grades in
 # a network namespace of its own.
@@ -46,11 +54,11 @@ host_interfaces() {
 	{
 		read -r && read -r
 		while IFS=: read -r name rest; do echo "${name// /}"; done
-	} </proc/net/dev | sort
+	} </proc/net/dev
 }
 host_mounts() {
 	local fields
-	while read -ra fields; do echo "${fields[4]} ${fields[8]}"; done </proc/self/mountinfo | sort
+	while read -ra fields; do echo "${fields[4]} ${fields[8]}"; done </proc/self/mountinfo
 }
 our_cgroups() {
 	local cgroup
@@ -69,9 +77,21 @@ our_locks() {
 	done
 	return 0
 }
-# -x: the whole name is one of the steps' (pgrep reads it as ^(...)$).
-STEP_PROCESS_PATTERN=$(IFS='|' && echo "${STEP_FOLDERS[*]}|enter")
-our_processes() { pgrep -a -x "$STEP_PROCESS_PATTERN" 2>/dev/null | sort || true; }
+# The processes named as a step or enter, with their command lines, as
+# `pgrep -a -x PATTERN` shows them.
+STEP_PROCESS_PATTERN=enter
+for folder in "${STEP_FOLDERS[@]}"; do STEP_PROCESS_PATTERN+="|$folder"; done
+our_processes() {
+	local comm name words
+	for comm in /proc/[0-9]*/comm; do
+		{ read -r name <"$comm"; } 2>/dev/null || continue
+		[[ $name =~ ^($STEP_PROCESS_PATTERN)$ ]] || continue
+		{ mapfile -d '' words <"${comm%comm}cmdline"; } 2>/dev/null
+		comm=${comm#/proc/}
+		echo "${comm%/comm} ${words[*]}"
+	done
+	return 0
+}
 # The host's names and IPC objects (System V: key and id, the other columns
 # change with use): a step that forgot its unshare would change them, and
 # no test may. POSIX message queues show only where the host has an mqueue
