@@ -10,6 +10,7 @@ bats_require_minimum_version 1.5.0
 # they source, 15 times in every test: a function stands in for it while
 # they load. Every process started costs tens of milliseconds in the VM
 # (TCG), where the suite's time goes to setup more than to the tests.
+# shellcheck disable=SC2317 # called by the libraries' load.bash
 dirname() { if [[ $1 == */* ]]; then echo "${1%/*}"; else echo .; fi; }
 bats_load_library bats-support
 bats_load_library bats-assert
