@@ -15,6 +15,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <sched.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,6 +111,20 @@ open_registered_namespace(const char *name, const char *kind)
 	int fd = openat(entry, kind, O_RDONLY | O_CLOEXEC);
 	close(entry);
 	return fd;
+}
+
+void
+join_registered_namespace(const char *option, const char *name, const char *kind, int type,
+			  const char *type_name)
+{
+	int fd = open_registered_namespace(name, kind);
+	if (fd == -1)
+		die("%s container:%s: %s", option, name,
+		    errno == ESRCH ? "the container has ended" : strerror(errno));
+	narrate("setns(%d<%s/%s>, %s)", fd, name, kind, type_name);
+	if (setns(fd, type) == -1)
+		die_call();
+	close(fd);
 }
 
 /* One line on stderr in one write(2): the supervisor and the container
@@ -404,15 +419,26 @@ open_chain(struct options *options)
 					"step%d does not run",
 					options->sysctls[i].key, options->sysctls[i].step, step_number);
 	}
-	/* --net container:NAME: NAME must be running now, not only when step3
-	 * joins it (which checks again). */
-	if (options->net == NET_CONTAINER && step_number <= 3 && options->until >= 3) {
-		int fd = open_registered_namespace(options->net_container, "net");
+	/* --net, --ipc, --pid container:NAME: NAME must be running now, not
+	 * only when its step joins it (which checks again). */
+	const struct {
+		const char *option, *container, *kind;
+		int step;
+	} joined[] = {
+		{ "--ipc", options->ipc == SHARE_CONTAINER ? options->ipc_container : NULL, "ipc", 1 },
+		{ "--pid", options->pid == SHARE_CONTAINER ? options->pid_container : NULL, "pid", 2 },
+		{ "--net", options->net == NET_CONTAINER ? options->net_container : NULL, "net", 3 },
+	};
+	for (size_t i = 0; i < sizeof(joined) / sizeof(joined[0]); i++) {
+		if (joined[i].container == NULL || step_number > joined[i].step ||
+		    options->until < joined[i].step)
+			continue;
+		int fd = open_registered_namespace(joined[i].container, joined[i].kind);
 		if (fd == -1)
 			die_with_status(EXIT_BAD_INPUT,
-					"--net container:%s: no running container has this name "
+					"%s container:%s: no running container has this name "
 					"(./enter --list)",
-					options->net_container);
+					joined[i].option, joined[i].container);
 		close(fd);
 	}
 	/* A name is registered by the supervisor of step2, or of step7 when

@@ -57,6 +57,11 @@ bool chain_entering(void);
  * -1 when no running container has the name (errno ENOENT, or ESRCH: its
  * supervisor has gone). */
 int open_registered_namespace(const char *name, const char *kind);
+/* --ipc, --pid, --net container:NAME: setns(2) into NAME's namespace file
+ * KIND ("ipc") of type TYPE (CLONE_NEWIPC, narrated as TYPE_NAME), instead
+ * of the step's unshare; exits 125 naming OPTION if NAME has ended. */
+void join_registered_namespace(const char *option, const char *name, const char *kind, int type,
+			       const char *type_name);
 /* Unset every CHAIN_* variable: the first step of a chain, and ./enter,
  * set their own. */
 void clear_hand_over_environment(void);

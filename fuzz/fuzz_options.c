@@ -41,6 +41,10 @@ check_options(const struct options *o, char **argv, int argc)
 	require(o->command >= argv + 1 && o->command <= argv + argc, text);
 	for (char **word = o->command; *word != NULL; word++)
 		require(strlen(*word) <= 4096, text);
+	require(!(o->uts == SHARE_HOST && o->hostname_given), text);
+	require(o->ipc != SHARE_CONTAINER || valid_container_name(o->ipc_container), text);
+	require(o->pid != SHARE_CONTAINER || valid_container_name(o->pid_container), text);
+	require(o->pid == SHARE_PRIVATE || step_number > 2 || o->until < 2 || o->until >= 7, text);
 	require(o->sysctl_count >= 0 && o->sysctl_count <= MAX_SYSCTLS, text);
 	for (int i = 0; i < o->sysctl_count; i++) {
 		const struct sysctl *sysctl = &o->sysctls[i];
@@ -49,7 +53,7 @@ check_options(const struct options *o, char **argv, int argc)
 			text);
 		require(sysctl->value[0] != '\0' && strchr(sysctl->value, '\n') == NULL, text);
 		require(sysctl->step == (strncmp(sysctl->key, "net.", 4) == 0 ? 3 : 1), text);
-		require(sysctl->step <= o->until && !(sysctl->step == 1 && o->ipc_host), text);
+		require(sysctl->step <= o->until && !(sysctl->step == 1 && o->ipc != SHARE_PRIVATE), text);
 	}
 }
 

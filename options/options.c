@@ -49,6 +49,8 @@ enum long_only_option {
 	OPT_ULIMIT,
 	OPT_SECCOMP,
 	OPT_IPC,
+	OPT_UTS,
+	OPT_PID,
 	OPT_SYSCTL,
 	OPT_DEVICE,
 	OPT_DEVICE_READ_BPS,
@@ -86,6 +88,8 @@ static const struct option long_options[] = {
 	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "ipc", required_argument, NULL, OPT_IPC },
+	{ "uts", required_argument, NULL, OPT_UTS },
+	{ "pid", required_argument, NULL, OPT_PID },
 	{ "sysctl", required_argument, NULL, OPT_SYSCTL },
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "device-read-bps", required_argument, NULL, OPT_DEVICE_READ_BPS },
@@ -121,8 +125,15 @@ print_usage(void)
 	       "                         (step3); like net.ipv4.ip_unprivileged_port_start=512\n\n"
 	       "UTS and IPC (step1):\n"
 	       "      --hostname NAME    hostname inside (default mycontainer)\n"
+	       "      --uts MODE         private (default): a hostname of its own; host:\n"
+	       "                         the host's (then no --hostname)\n"
 	       "      --ipc MODE         private (default): IPC objects of its own;\n"
-	       "                         host: the host's, as the talk's container has\n\n"
+	       "                         host: the host's, as the talk's container has;\n"
+	       "                         container:NAME: those of the running container NAME\n\n"
+	       "PID (step2):\n"
+	       "      --pid MODE         private (default): a PID namespace of its own;\n"
+	       "                         host: the host's processes; container:NAME: those\n"
+	       "                         of the running container NAME (both need step7)\n\n"
 	       "Network (step3):\n"
 	       "      --net MODE         veth (default): a veth pair to the host; none: only lo;\n"
 	       "                         host: the host's network; container:NAME: the\n"
@@ -342,6 +353,24 @@ option_error(int option, char **argv, struct error *error)
 	return bad_input(error, "invalid option -- '%c'", optopt);
 }
 
+/* --uts, --ipc, --pid: private, host, or (where CONTAINER is not NULL)
+ * container:NAME. */
+static int
+parse_share_mode(const char *argument, enum share_mode *mode, const char **container)
+{
+	if (strcmp(argument, "private") == 0)
+		*mode = SHARE_PRIVATE;
+	else if (strcmp(argument, "host") == 0)
+		*mode = SHARE_HOST;
+	else if (container != NULL && strncmp(argument, "container:", 10) == 0 &&
+		 valid_container_name(argument + 10)) {
+		*mode = SHARE_CONTAINER;
+		*container = argument + 10;
+	} else
+		return -1;
+	return 0;
+}
+
 /* One case per option, in --help's order: the list of what the options
  * accept. Split up, it would be harder to read, not easier. */
 static int /* NOLINTNEXTLINE(readability-function-cognitive-complexity) */
@@ -376,6 +405,7 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 				"inner hyphens and dots, at most 64 bytes)",
 				argument, strlen(argument) > 80 ? "..." : "");
 		options->hostname = argument;
+		options->hostname_given = true;
 		break;
 	case OPT_NAME:
 		if (!valid_container_name(argument))
@@ -385,13 +415,21 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 					 argument, strlen(argument) > 80 ? "..." : "", CONTAINER_NAME_MAX);
 		options->name = argument;
 		break;
+	case OPT_UTS:
+		if (parse_share_mode(argument, &options->uts, NULL) != 0)
+			return bad_input(error, "--uts: '%.80s' is neither private nor host",
+					 argument);
+		break;
 	case OPT_IPC:
-		if (strcmp(argument, "private") == 0)
-			options->ipc_host = false;
-		else if (strcmp(argument, "host") == 0)
-			options->ipc_host = true;
-		else
-			return bad_input(error, "--ipc: '%.80s' is neither private nor host",
+		if (parse_share_mode(argument, &options->ipc, &options->ipc_container) != 0)
+			return bad_input(error,
+					 "--ipc: '%.80s' is not private, host or container:NAME",
+					 argument);
+		break;
+	case OPT_PID:
+		if (parse_share_mode(argument, &options->pid, &options->pid_container) != 0)
+			return bad_input(error,
+					 "--pid: '%.80s' is not private, host or container:NAME",
 					 argument);
 		break;
 	case OPT_SKEL:
@@ -615,10 +653,33 @@ check_combinations(const struct options *options, struct error *error)
 										 : "--landlock-exec",
 				 options->landlock_paths[0].path);
 
-	if (options->net == NET_CONTAINER && options->name != NULL &&
-	    strcmp(options->net_container, options->name) == 0)
-		return bad_input(error, "--net container:%s: that is this container's own --name",
-				 options->name);
+	const struct {
+		const char *option, *container;
+	} joined[] = {
+		{ "--net", options->net == NET_CONTAINER ? options->net_container : NULL },
+		{ "--ipc", options->ipc == SHARE_CONTAINER ? options->ipc_container : NULL },
+		{ "--pid", options->pid == SHARE_CONTAINER ? options->pid_container : NULL },
+	};
+	for (size_t i = 0; i < sizeof(joined) / sizeof(joined[0]); i++) {
+		if (joined[i].container != NULL && options->name != NULL &&
+		    strcmp(joined[i].container, options->name) == 0)
+			return bad_input(error, "%s container:%s: that is this container's own --name",
+					 joined[i].option, options->name);
+	}
+	if (options->uts == SHARE_HOST && options->hostname_given)
+		return bad_input(error,
+				 "--hostname %.80s: --uts host keeps the host's hostname, which the "
+				 "container must not change",
+				 options->hostname);
+	/* Without a PID 1 of its own, the container's end kills nothing it
+	 * started: step7's cgroup is what ends them (supervisor/cgroup.c). */
+	if (options->pid != SHARE_PRIVATE && step_number <= 2 && options->until >= 2 &&
+	    options->until < 7)
+		return bad_input(error,
+				 "--pid %s: the container has no PID 1 whose end ends it; "
+				 "only step7's cgroup does, and --until %d ends before it",
+				 options->pid == SHARE_HOST ? "host" : "container:NAME",
+				 options->until);
 	for (int i = 0; i < options->sysctl_count && shared; i++) {
 		if (options->sysctls[i].step == 3)
 			return bad_input(error,
@@ -690,11 +751,13 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 		return bad_input(&error, "--host-ip and --ip must differ");
 	for (int i = 0; i < options->sysctl_count; i++) {
 		const struct sysctl *sysctl = &options->sysctls[i];
-		if (sysctl->step == 1 && options->ipc_host)
+		if (sysctl->step == 1 && options->ipc != SHARE_PRIVATE)
 			return bad_input(&error,
 					 "--sysctl %.80s: an IPC namespace parameter, and --ipc "
-					 "host shares the host's",
-					 sysctl->key);
+					 "%s shares %s",
+					 sysctl->key,
+					 options->ipc == SHARE_HOST ? "host" : "container:NAME",
+					 options->ipc == SHARE_HOST ? "the host's" : "NAME's");
 		if (sysctl->step > options->until)
 			return bad_input(&error,
 					 "--sysctl %.80s: a parameter of the network namespace "

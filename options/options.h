@@ -21,6 +21,10 @@ struct cidr {
  * caller's network namespace), container:NAME (a running container's). */
 enum net_mode { NET_VETH, NET_NONE, NET_HOST, NET_CONTAINER };
 
+/* --uts, --ipc, --pid: a namespace of the container's own (the default),
+ * the caller's (host), or a running container's (container:NAME). */
+enum share_mode { SHARE_PRIVATE, SHARE_HOST, SHARE_CONTAINER };
+
 /* --ulimit NAME=SOFT[:HARD], by resource number (RLIMIT_NOFILE, ...). */
 struct ulimit {
 	bool given;
@@ -72,6 +76,7 @@ struct options {
 	const char *hostname;
 	const char *name;        /* --name; NULL: the hostname, made unique */
 	const char *net_container; /* --net container:NAME: NAME */
+	const char *ipc_container, *pid_container; /* --ipc, --pid container:NAME */
 	const char *skel;        /* NULL: the skelfs/ next to the binaries */
 	uint64_t rootfs_size;    /* bytes */
 	const char *rootfs_size_text;
@@ -99,7 +104,8 @@ struct options {
 	unsigned landlock_path_count;
 	unsigned cpu_shares;     /* 2..262144, 0: not given */
 	bool verbose;
-	bool ipc_host;           /* --ipc host: no IPC namespace of its own */
+	enum share_mode uts, ipc, pid;
+	bool hostname_given;     /* --hostname */
 	bool overlay;
 	bool addresses_given;    /* --host-ip or --ip: no automatic next subnet */
 	bool cap_add_all, cap_drop_all;

@@ -66,15 +66,28 @@ main(int argc, char **argv)
 	struct options options;
 
 	step_init(1, "step1-uts", argc, argv, &options);
-	unshare_uts_namespace();
-	set_hostname(options.hostname);
-	if (!options.ipc_host) { /* --ipc host: the talk's container, sharing the host's */
+	if (options.uts == SHARE_PRIVATE) {
+		unshare_uts_namespace();
+		set_hostname(options.hostname);
+	} else {
+		narrate("--uts host: the host's UTS namespace and hostname, no unshare(CLONE_NEWUTS)");
+	}
+	switch (options.ipc) {
+	case SHARE_PRIVATE:
 		unshare_ipc_namespace();
 		/* --sysctl kernel.shmmax=... and the others of the IPC namespace:
 		 * after the unshare, /proc/sys/kernel/shm* and fs/mqueue/ are the
 		 * container's (ipc/ipc_sysctl.c, ipc/mq_sysctl.c); step6 makes
 		 * /proc/sys read-only later. */
 		write_own_sysctls(&options);
+		break;
+	case SHARE_HOST: /* the talk's container, sharing the host's */
+		narrate("--ipc host: the host's IPC namespace, no unshare(CLONE_NEWIPC)");
+		break;
+	case SHARE_CONTAINER: /* both containers see the same objects */
+		join_registered_namespace("--ipc", options.ipc_container, "ipc", CLONE_NEWIPC,
+					  "CLONE_NEWIPC");
+		break;
 	}
 	exec_next(&options);
 }

@@ -60,6 +60,22 @@ mount_own_proc(void)
 	/* end of exercise 2.3 */
 }
 
+/* --pid host and --pid container:NAME: the child goes into a PID
+ * namespace that is there already, the host's or NAME's (setns(2) with
+ * CLONE_NEWPID, like unshare, moves only the children). It is not PID 1
+ * there, so its end does not end what it started: step7's cgroup does
+ * (options.c refuses these without step7). */
+static void
+share_pid_namespace(const struct options *options)
+{
+	if (options->pid == SHARE_HOST) {
+		narrate("--pid host: the host's PID namespace, no unshare(CLONE_NEWPID)");
+		return;
+	}
+	join_registered_namespace("--pid", options->pid_container, "pid", CLONE_NEWPID,
+				  "CLONE_NEWPID");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -67,7 +83,10 @@ main(int argc, char **argv)
 	sigset_t signals;
 
 	step_init(2, "step2-pid", argc, argv, &options);
-	unshare_pid_namespace();
+	if (options.pid == SHARE_PRIVATE)
+		unshare_pid_namespace();
+	else
+		share_pid_namespace(&options);
 
 	block_supervisor_signals(&signals);
 	hand_over_supervisor(&options);
@@ -82,7 +101,7 @@ main(int argc, char **argv)
 		supervise(child, &options);
 	/* end of exercise 2.2 */
 
-	/* The child: PID 1 of the new namespace. */
+	/* The child: PID 1 of the new namespace (or a process of the shared one). */
 	die_with_supervisor(&signals);
 	fault_point("step2-child");
 	mount_own_proc();

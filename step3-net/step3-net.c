@@ -261,14 +261,8 @@ share_network_namespace(const struct options *options)
 		narrate("--net host: the host's network namespace, no unshare(CLONE_NEWNET)");
 		return;
 	}
-	int fd = open_registered_namespace(options->net_container, "net");
-	if (fd == -1)
-		die("--net container:%s: %s", options->net_container,
-		    errno == ESRCH ? "the container has ended" : strerror(errno));
-	narrate("setns(%d<%s/net>, CLONE_NEWNET)", fd, options->net_container);
-	if (setns(fd, CLONE_NEWNET) == -1)
-		die_call();
-	close(fd);
+	join_registered_namespace("--net", options->net_container, "net", CLONE_NEWNET,
+				  "CLONE_NEWNET");
 }
 
 int

@@ -28,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -145,6 +146,19 @@ remove_stale_entries(void)
 	closedir(registry);
 }
 
+/* The hostname inside: --hostname, or with --uts host the host's own. */
+static const char *
+container_hostname(const struct options *options)
+{
+	static struct utsname host;
+
+	if (options->uts == SHARE_PRIVATE)
+		return options->hostname;
+	if (host.nodename[0] == '\0' && uname(&host) == -1)
+		die_errno("uname()");
+	return host.nodename;
+}
+
 /* Claim NAME: true if it is ours now, false if a live container has it.
  * A directory this start made stays its own: a lock it cannot take then
  * is enter's or another start's look, which passes. */
@@ -184,6 +198,7 @@ try_claim(const char *name)
 void
 claim_container_name(const struct options *options)
 {
+	const char *hostname = container_hostname(options);
 	int fds[2];
 
 	make_directory(SUPERVISOR_LOCKS);
@@ -197,13 +212,13 @@ claim_container_name(const struct options *options)
 	} else {
 		/* "mycontainer", then "mycontainer-2"... */
 		char name[CONTAINER_NAME_MAX + 1];
-		int length = (int)strnlen(options->hostname, CONTAINER_NAME_MAX - 4);
-		snprintf(name, sizeof(name), "%.*s", length, options->hostname);
+		int length = (int)strnlen(hostname, CONTAINER_NAME_MAX - 4);
+		snprintf(name, sizeof(name), "%.*s", length, hostname);
 		for (int number = 2; !try_claim(name); number++) {
 			if (number > 999)
 				die("no free name for hostname %s: %s-2 to -999 are all taken",
-				    options->hostname, name);
-			snprintf(name, sizeof(name), "%.*s-%d", length, options->hostname, number);
+				    hostname, name);
+			snprintf(name, sizeof(name), "%.*s-%d", length, hostname, number);
 		}
 	}
 	/* The write end passes down the chain like the steps' descriptors
@@ -354,7 +369,8 @@ register_container(pid_t child, const struct options *options)
 	done = done && write_options(options) &&
 	       write_entry_file("devices", devices, strlen(devices)) &&
 	       write_entry_file("cgroup", cgroup, strlen(cgroup)) &&
-	       write_entry_file("hostname", options->hostname, strlen(options->hostname)) &&
+	       write_entry_file("hostname", container_hostname(options),
+				strlen(container_hostname(options))) &&
 	       write_entry_file("host-pid", pid, strlen(pid));
 	registered = done;
 	if (!done) {

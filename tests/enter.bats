@@ -4,18 +4,7 @@
 
 load helpers
 
-REGISTRY=/run/under-the-hood/names
 ENTER=${ENTER:-$STEPS/enter}
-
-# start_named NAME [OPTIONS...] COMMAND...: a container named NAME in the
-# background; returns once its entry is complete.
-start_named() {
-	local name=$1
-	shift
-	start_container --name "$name" "$@"
-	wait_until 20 test -s "$REGISTRY/$name/host-pid"
-	CONTAINER_PID=$(cat "$REGISTRY/$name/host-pid")
-}
 
 # A line of /proc/PID/status, by its name.
 status_line() { grep "^$2:" "/proc/$1/status"; }
@@ -270,57 +259,4 @@ ps"
 	run_chain --until 1 --name web true
 	assert_failure 2
 	assert_output "step1-uts: --name web: only a container with a supervisor on the host has a name (a chain through step2, or started at step7)"
-}
-
-# --- sharing a namespace: --net host, --net container:NAME (step3) ----------
-
-@test "pod: --net container:web joins web's network namespace: the same interfaces and address, no veth pair of its own" {
-	start_named web sleep 60
-	local before
-	before=$(host_interfaces | grep -c '^mybr' || true)
-	run_chain --name web2 --net container:web sh -c 'readlink /proc/self/ns/net; ip -br addr show | cut -d" " -f1'
-	assert_success
-	assert_line --index 0 "$(readlink "/proc/$CONTAINER_PID/ns/net")"
-	assert_line --regexp '^mybr[0-9]+@if[0-9]+$'
-	assert_equal "$(host_interfaces | grep -c '^mybr' || true)" "$before"
-}
-
-@test "pod: -v says step3 joins, not unshares" {
-	start_named web sleep 60
-	run_chain -v --until 3 --net container:web true
-	assert_success
-	assert_line --regexp '^step3-net: setns\([0-9]+<web/net>, CLONE_NEWNET\)$'
-	refute_line "step3-net: unshare(CLONE_NEWNET)"
-}
-
-@test "pod: --net host keeps the host's network namespace and makes no veth pair" {
-	run_chain --net host sh -c 'readlink /proc/self/ns/net'
-	assert_success
-	assert_output "$(readlink /proc/self/ns/net)"
-}
-
-@test "bad input: --net, before anything is created, exit 2" {
-	local -a rows=(
-		"--net container:nosuch|step1-uts: --net container:nosuch: no running container has this name (./enter --list)"
-		"--net container:a/b|step1-uts: --net: 'container:a/b' is not veth, none, host or container:NAME (see step1-uts --help)"
-		"--net bridge|step1-uts: --net: 'bridge' is not veth, none, host or container:NAME (see step1-uts --help)"
-		"--name web --net container:web|step1-uts: --net container:web: that is this container's own --name (see step1-uts --help)"
-		"--net host --sysctl net.ipv4.ip_forward=1|step1-uts: --sysctl net.ipv4.ip_forward: a network namespace parameter, and --net host shares the host's (see step1-uts --help)"
-	)
-	local row
-	for row in "${rows[@]}"; do
-		# shellcheck disable=SC2086 # the row's words are the arguments
-		run_chain ${row%%|*} true
-		assert_failure 2
-		assert_output "${row#*|}"
-	done
-}
-
-@test "bad input: --net container: of a container whose supervisor was killed, exit 2" {
-	start_named web sleep 60
-	kill -KILL "$BG_PID"
-	wait_for_exit "$BG_PID" 5
-	run_chain --net container:web true
-	assert_failure 2
-	assert_output "step1-uts: --net container:web: no running container has this name (./enter --list)"
 }

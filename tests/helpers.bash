@@ -280,3 +280,17 @@ stop_background_containers() {
 	BACKGROUND_PIDS=()
 	STRAY_PIDS=()
 }
+
+# The registry of running containers' names (supervisor/names.c).
+REGISTRY=/run/under-the-hood/names
+
+# start_named NAME [OPTIONS...] COMMAND...: a container named NAME in the
+# background; returns once its entry is complete, with its PID 1's pid on
+# the host in CONTAINER_PID.
+start_named() {
+	local name=$1
+	shift
+	start_container --name "$name" "$@"
+	wait_until 20 test -s "$REGISTRY/$name/host-pid"
+	CONTAINER_PID=$(cat "$REGISTRY/$name/host-pid")
+}
