@@ -177,7 +177,9 @@ ps"
 	"$ENTER" web sleep 60 </dev/null >/dev/null 2>&1 3>&- &
 	local enter=$!
 	BACKGROUND_PIDS+=("$enter")
-	wait_until 10 eval '[ "$(pgrep -c -f -x "sleep 60")" -ge 2 ]'
+	# enter's COMMAND runs: a sleep whose parent is enter's last step (any
+	# other "sleep 60" on the host would do for a count).
+	wait_until 10 eval 'pgrep -x sleep -P "$(pgrep -d, -x "${STEP_FOLDERS[LAST_STEP]}")" >/dev/null'
 	kill -KILL "$BG_PID"
 	wait_for_exit "$enter" 10
 	assert_equal "$status" 137

@@ -10,12 +10,13 @@ load helpers
 # --- --uts host (step1) -----------------------------------------------------------
 
 @test "sharing: --uts host keeps the host's UTS namespace and sets no hostname [--until 1]" {
-	run --separate-stderr "$STEPS/step1" -v --until 1 --uts host sh -c 'readlink /proc/self/ns/uts; hostname'
+	run "$STEPS/step1" -v --until 1 --uts host sh -c 'readlink /proc/self/ns/uts; hostname'
 	assert_success
-	assert_line --index 0 "$(readlink /proc/self/ns/uts)"
-	assert_line --index 1 "$(hostname)"
-	[[ $stderr == *'step1-uts: --uts host: the host'* ]]
-	[[ $stderr != *sethostname* && $stderr != *CLONE_NEWUTS* ]]
+	assert_line "$(readlink /proc/self/ns/uts)"
+	assert_line "$(hostname)"
+	assert_line "step1-uts: --uts host: the host's UTS namespace and hostname, no unshare(CLONE_NEWUTS)"
+	refute_line "step1-uts: unshare(CLONE_NEWUTS)"
+	refute_line --partial "sethostname("
 }
 
 @test "sharing: --uts host in the whole chain: the host's hostname, which also names the container" {
@@ -83,18 +84,32 @@ load helpers
 	assert_equal "$status" 137
 }
 
-@test "escapes: --pid host with CAP_SYS_PTRACE reads the host's files through /proc/1/root" {
+# A process of the host's, as root with every capability, in a directory
+# of the test's: the container reaches its files through /proc/PID/cwd
+# where the kernel allows it ptrace access to the process.
+start_host_process() {
 	echo marker >"$BATS_TEST_TMPDIR/marker"
-	run_chain --pid host --cap-add SYS_PTRACE cat "/proc/1/root$BATS_TEST_TMPDIR/marker"
+	(cd "$BATS_TEST_TMPDIR" && exec sleep 60) &
+	HOST_PID=$!
+	BACKGROUND_PIDS+=("$HOST_PID")
+	wait_until 10 test "$(readlink "/proc/$HOST_PID/cwd")" = "$BATS_TEST_TMPDIR"
+}
+
+@test "escapes: --pid host with CAP_SYS_PTRACE reads the host's files through /proc/PID/cwd [--landlock off]" {
+	start_host_process
+	run_chain --pid host --cap-add SYS_PTRACE --landlock off cat "/proc/$HOST_PID/cwd/marker"
 	assert_success
 	assert_output marker
 }
 
-@test "escapes: --pid host does not reach the host's files through /proc/1/root [full chain]" {
-	echo marker >"$BATS_TEST_TMPDIR/marker"
-	run_chain --pid host cat "/proc/1/root$BATS_TEST_TMPDIR/marker"
+@test "escapes: --pid host does not reach the host's files through /proc/PID/cwd, with CAP_SYS_PTRACE neither [full chain]" {
+	start_host_process
+	run_chain --pid host cat "/proc/$HOST_PID/cwd/marker"
 	assert_failure
-	assert_output --partial "Permission denied"
+	assert_output "cat: /proc/$HOST_PID/cwd/marker: Permission denied"
+	run_chain --pid host --cap-add SYS_PTRACE cat "/proc/$HOST_PID/cwd/marker"
+	assert_failure
+	assert_output "cat: /proc/$HOST_PID/cwd/marker: Permission denied"
 }
 
 @test "bad input: --uts, --ipc and --pid, before anything is created, exit 2" {

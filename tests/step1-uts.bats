@@ -86,7 +86,8 @@ load helpers
 	assert_success
 	[[ $stderr == *'step1-uts: unshare(CLONE_NEWIPC)'* ]]
 	run --separate-stderr "$STEPS/step1" -v --until 1 --ipc host true
-	[[ $stderr != *'CLONE_NEWIPC'* ]]
+	[[ $stderr != *'step1-uts: unshare(CLONE_NEWIPC)'* ]]
+	[[ $stderr == *'step1-uts: --ipc host: the host'* ]]
 }
 
 # The "host" segment is made in a throwaway IPC namespace (unshare -i) that
