@@ -639,20 +639,10 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 	return OPTIONS_OK;
 }
 
-/* Options that are each fine but not together. --net host and
- * container:NAME share a network namespace that is not the container's
- * own to name or to set parameters of. */
+/* container:NAME of --net, --ipc or --pid naming this container itself. */
 static int
-check_combinations(const struct options *options, struct error *error)
+check_joined_names(const struct options *options, struct error *error)
 {
-	bool shared = options->net == NET_HOST || options->net == NET_CONTAINER;
-
-	if (options->landlock_off && options->landlock_path_count > 0)
-		return bad_input(error, "%s %.80s: nothing to add it to with --landlock off",
-				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"
-										 : "--landlock-exec",
-				 options->landlock_paths[0].path);
-
 	const struct {
 		const char *option, *container;
 	} joined[] = {
@@ -666,6 +656,43 @@ check_combinations(const struct options *options, struct error *error)
 			return bad_input(error, "%s container:%s: that is this container's own --name",
 					 joined[i].option, options->name);
 	}
+	return OPTIONS_OK;
+}
+
+/* --sysctl of an IPC or network namespace that is shared: another's. */
+static int
+check_shared_sysctls(const struct options *options, struct error *error)
+{
+	bool net_shared = options->net == NET_HOST || options->net == NET_CONTAINER;
+
+	for (int i = 0; i < options->sysctl_count; i++) {
+		const struct sysctl *sysctl = &options->sysctls[i];
+		if (sysctl->step == 1 && options->ipc != SHARE_PRIVATE)
+			return bad_input(error,
+					 "--sysctl %.80s: an IPC namespace parameter, and --ipc "
+					 "%s shares %s",
+					 sysctl->key,
+					 options->ipc == SHARE_HOST ? "host" : "container:NAME",
+					 options->ipc == SHARE_HOST ? "the host's" : "NAME's");
+		if (sysctl->step == 3 && net_shared)
+			return bad_input(error,
+					 "--sysctl %.80s: a network namespace parameter, and --net "
+					 "%s shares %s",
+					 sysctl->key,
+					 options->net == NET_HOST ? "host" : "container:NAME",
+					 options->net == NET_HOST ? "the host's" : "NAME's");
+	}
+	return OPTIONS_OK;
+}
+
+/* --uts, --ipc, --pid and --net shared with the host (host) or with a
+ * running container (container:NAME): a namespace that is not the
+ * container's own to name, to rename or to set parameters of. */
+static int
+check_shared_namespaces(const struct options *options, struct error *error)
+{
+	if (check_joined_names(options, error) != OPTIONS_OK)
+		return OPTIONS_BAD_INPUT;
 	if (options->uts == SHARE_HOST && options->hostname_given)
 		return bad_input(error,
 				 "--hostname %.80s: --uts host keeps the host's hostname, which the "
@@ -680,16 +707,19 @@ check_combinations(const struct options *options, struct error *error)
 				 "only step7's cgroup does, and --until %d ends before it",
 				 options->pid == SHARE_HOST ? "host" : "container:NAME",
 				 options->until);
-	for (int i = 0; i < options->sysctl_count && shared; i++) {
-		if (options->sysctls[i].step == 3)
-			return bad_input(error,
-					 "--sysctl %.80s: a network namespace parameter, and --net "
-					 "%s shares %s",
-					 options->sysctls[i].key,
-					 options->net == NET_HOST ? "host" : "container:NAME",
-					 options->net == NET_HOST ? "the host's" : "NAME's");
-	}
-	return OPTIONS_OK;
+	return check_shared_sysctls(options, error);
+}
+
+/* Options that are each fine but not together. */
+static int
+check_combinations(const struct options *options, struct error *error)
+{
+	if (options->landlock_off && options->landlock_path_count > 0)
+		return bad_input(error, "%s %.80s: nothing to add it to with --landlock off",
+				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"
+										 : "--landlock-exec",
+				 options->landlock_paths[0].path);
+	return check_shared_namespaces(options, error);
 }
 
 int
@@ -751,13 +781,6 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 		return bad_input(&error, "--host-ip and --ip must differ");
 	for (int i = 0; i < options->sysctl_count; i++) {
 		const struct sysctl *sysctl = &options->sysctls[i];
-		if (sysctl->step == 1 && options->ipc != SHARE_PRIVATE)
-			return bad_input(&error,
-					 "--sysctl %.80s: an IPC namespace parameter, and --ipc "
-					 "%s shares %s",
-					 sysctl->key,
-					 options->ipc == SHARE_HOST ? "host" : "container:NAME",
-					 options->ipc == SHARE_HOST ? "the host's" : "NAME's");
 		if (sysctl->step > options->until)
 			return bad_input(&error,
 					 "--sysctl %.80s: a parameter of the network namespace "

@@ -292,5 +292,6 @@ start_named() {
 	shift
 	start_container --name "$name" "$@"
 	wait_until 20 test -s "$REGISTRY/$name/host-pid"
+	# shellcheck disable=SC2034 # read by the test files
 	CONTAINER_PID=$(cat "$REGISTRY/$name/host-pid")
 }
