@@ -124,11 +124,12 @@ in_terminal() {
 	# An interactive bash, for job control; --norc: nothing of the host's;
 	# --noediting: no line editor's escapes in the output. It echoes what
 	# is typed, so the lines waited for are computed: first-42, not the
-	# typed first-$((6 * 7)).
+	# typed first-$((6 * 7)). The container's processes stop a moment after
+	# the supervisor: wait (5 s at most) for the sleep's T before ps.
 	in_terminal "bash --norc --noediting -i" \
 		"$STEPS/step1 sh -c 'echo first-\$((6 * 7)); sleep 5; echo second-\$((6 * 7))' </dev/null\n" \
 		--after first-42 '\032' \
-		--after Stopped "ps -o stat=,comm= -C step2-pid,sleep | sort -u | tr '\\\\n' ' '; echo; fg\n" \
+		--after Stopped "i=0; until ps -o stat= -C sleep | grep -q ^T || [ \$((i += 1)) -gt 50 ]; do sleep 0.1; done; ps -o stat=,comm= -C step2-pid,sleep | sort -u | tr '\\\\n' ' '; echo; fg\n" \
 		--after second-42 'echo status=$?; exit\n'
 	assert_line --regexp 'Stopped +.*step1'
 	assert_line --regexp 'T +sleep T +step2-pid $' # other sleeps of the host's may be listed too
