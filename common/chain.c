@@ -15,8 +15,8 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
-#include <sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,15 +421,10 @@ open_chain(struct options *options)
 	}
 	/* --net, --ipc, --pid container:NAME: NAME must be running now, not
 	 * only when its step joins it (which checks again). */
-	const struct {
-		const char *option, *container, *kind;
-		int step;
-	} joined[] = {
-		{ "--ipc", options->ipc == SHARE_CONTAINER ? options->ipc_container : NULL, "ipc", 1 },
-		{ "--pid", options->pid == SHARE_CONTAINER ? options->pid_container : NULL, "pid", 2 },
-		{ "--net", options->net == NET_CONTAINER ? options->net_container : NULL, "net", 3 },
-	};
-	for (size_t i = 0; i < sizeof(joined) / sizeof(joined[0]); i++) {
+	struct joined_namespace joined[JOINABLE_NAMESPACES];
+
+	joined_namespaces(options, joined);
+	for (int i = 0; i < JOINABLE_NAMESPACES; i++) {
 		if (joined[i].container == NULL || step_number > joined[i].step ||
 		    options->until < joined[i].step)
 			continue;

@@ -639,18 +639,29 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 	return OPTIONS_OK;
 }
 
+void
+joined_namespaces(const struct options *options,
+		  struct joined_namespace joined[JOINABLE_NAMESPACES])
+{
+	joined[0] = (struct joined_namespace){
+		"--ipc", "ipc", options->ipc == SHARE_CONTAINER ? options->ipc_container : NULL, 1
+	};
+	joined[1] = (struct joined_namespace){
+		"--pid", "pid", options->pid == SHARE_CONTAINER ? options->pid_container : NULL, 2
+	};
+	joined[2] = (struct joined_namespace){
+		"--net", "net", options->net == NET_CONTAINER ? options->net_container : NULL, 3
+	};
+}
+
 /* container:NAME of --net, --ipc or --pid naming this container itself. */
 static int
 check_joined_names(const struct options *options, struct error *error)
 {
-	const struct {
-		const char *option, *container;
-	} joined[] = {
-		{ "--net", options->net == NET_CONTAINER ? options->net_container : NULL },
-		{ "--ipc", options->ipc == SHARE_CONTAINER ? options->ipc_container : NULL },
-		{ "--pid", options->pid == SHARE_CONTAINER ? options->pid_container : NULL },
-	};
-	for (size_t i = 0; i < sizeof(joined) / sizeof(joined[0]); i++) {
+	struct joined_namespace joined[JOINABLE_NAMESPACES];
+
+	joined_namespaces(options, joined);
+	for (int i = 0; i < JOINABLE_NAMESPACES; i++) {
 		if (joined[i].container != NULL && options->name != NULL &&
 		    strcmp(joined[i].container, options->name) == 0)
 			return bad_input(error, "%s container:%s: that is this container's own --name",

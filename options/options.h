@@ -135,6 +135,16 @@ int parse_cpu_list(const char *text, struct cpu_list *list);
 int check_on_host(const struct options *options, char *error, size_t error_size);
 int parse_capability(const char *text, int *number, bool *all);
 bool valid_hostname(const char *name);
+/* --ipc, --pid and --net container:NAME, in the order of the steps that
+ * join them (1, 2, 3): CONTAINER is NAME, or NULL when the option does not
+ * name a running container. */
+struct joined_namespace {
+	const char *option, *kind, *container;
+	int step;
+};
+enum { JOINABLE_NAMESPACES = 3 };
+void joined_namespaces(const struct options *options,
+		       struct joined_namespace joined[JOINABLE_NAMESPACES]);
 /* --name and ./enter NAME: a file name under /run/under-the-hood/names,
  * never "." or "..", no '/'. */
 #define CONTAINER_NAME_MAX 63
