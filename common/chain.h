@@ -46,6 +46,10 @@ extern bool verbose;
 void step_init(int number, const char *name, int argc, char **argv,
 	       struct options *options);
 
+/* True when this process is in a user namespace other than the host's
+ * (step0-user, or `unshare --user`): /proc/self/uid_map is not the
+ * identity. step_init() then calls check_user_namespace(). */
+bool in_user_namespace(void);
 /* True in the step that began the chain on the host. */
 bool chain_started_here(void);
 /* True when ./enter runs steps 6-9 to confine a process it brought into a
@@ -74,6 +78,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void die_errno(const char *forma
 __attribute__((noreturn, format(printf, 2, 3))) void die_with_status(int status, const char *format, ...);
 __attribute__((format(printf, 1, 2))) void warn_errno(const char *format, ...);
 __attribute__((format(printf, 1, 2))) void hint(const char *format, ...);
+/* One line of what the step did instead of its layer, also without -v. */
+__attribute__((format(printf, 1, 2))) void notice(const char *format, ...);
 
 /* Failure injection for the tests: in a build with -DFAULT_INJECTION
  * (make faults), the step dies here when CHAIN_FAULT names this point, to

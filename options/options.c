@@ -39,6 +39,8 @@ enum long_only_option {
 	OPT_STOP_TIMEOUT,
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
+	/* OPT_MEMORY to OPT_PIDS, and OPT_DEVICE_READ_BPS to OPT_BLKIO_WEIGHT:
+	 * the limits step7 sets in a cgroup (remember_given()) */
 	OPT_MEMORY,
 	OPT_MEMORY_RESERVATION,
 	OPT_CPUS,
@@ -369,6 +371,22 @@ parse_share_mode(const char *argument, enum share_mode *mode, const char **conta
 	} else
 		return -1;
 	return 0;
+}
+
+/* What check_user_namespace() must know was typed, not defaulted: --net,
+ * and the first option that step7 sets in a cgroup. */
+static void
+remember_given(int option, struct options *options)
+{
+	bool cgroup_limit = (option >= OPT_MEMORY && option <= OPT_PIDS) ||
+			    (option >= OPT_DEVICE_READ_BPS && option <= OPT_BLKIO_WEIGHT);
+
+	if (option == OPT_NET)
+		options->net_given = true;
+	for (const struct option *known = long_options; known->name != NULL; known++) {
+		if (cgroup_limit && known->val == option && options->cgroup_option == NULL)
+			options->cgroup_option = known->name;
+	}
 }
 
 /* One case per option, in --help's order: the list of what the options
@@ -774,6 +792,7 @@ parse_options(int argc, char **argv, struct options *options, char *error_text, 
 		int result = parse_one(option, optarg, options, &error);
 		if (result != OPTIONS_OK)
 			return result;
+		remember_given(option, options);
 	}
 	options->command = argv + optind;
 

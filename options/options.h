@@ -111,6 +111,11 @@ struct options {
 	bool cap_add_all, cap_drop_all;
 	bool seccomp_unconfined;
 	bool landlock_off;
+	/* A user namespace other than the host's (step0, or `unshare --user`):
+	 * set by check_user_namespace(), which says what changes there. */
+	bool user_namespace;
+	bool net_given;           /* --net: not the default */
+	const char *cgroup_option; /* "memory": an option step7 sets in a cgroup, if given */
 };
 
 /* The parser (options.c). It never exits and prints nothing:
@@ -119,6 +124,12 @@ struct options {
 enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_BAD_INPUT };
 int parse_options(int argc, char **argv, struct options *options, char *error, size_t error_size);
 void print_usage(void);
+
+/* In a user namespace: what needs the host's root is bad input (--net
+ * veth, the host's or another container's namespaces, --name, cgroup
+ * limits), and --net is none unless given. As parse_options(); every step
+ * calls it after parse_options() when it runs in a user namespace. */
+int check_user_namespace(struct options *options, char *error, size_t error_size);
 
 /* The values' own syntax (values.c), also used by fuzz targets. */
 int parse_size(const char *text, uint64_t *bytes);

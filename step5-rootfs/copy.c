@@ -30,6 +30,10 @@ struct copy {
 	bool use_splice; /* copy_file_range refused to cross filesystems */
 	int pipe[2];     /* what splice(2) copies through */
 	const char *size_text;
+	/* In a user namespace, the ids the kernel shows for an owner that is
+	 * not mapped there (/proc/sys/kernel/overflowuid, 65534); else -1. */
+	uid_t unmapped_uid;
+	gid_t unmapped_gid;
 	struct hard_link *links;
 	size_t link_count;
 	size_t link_capacity;
@@ -145,6 +149,20 @@ remember_hard_link(struct copy *copy, const struct stat *status, const char *pat
 		die_errno("strdup");
 }
 
+/* In a user namespace, a file whose owner is not mapped there (root of
+ * the host, with only the caller mapped) shows as owned by nobody, and
+ * nobody may not be given to the copy (chown(2) says EINVAL, or with a
+ * subuid range gives a real uid 65534). Such a copy stays with whoever
+ * copies it: the container's root, the caller on the host. */
+static void
+owner_inside(const struct copy *copy, struct stat *status)
+{
+	if (status->st_uid == copy->unmapped_uid)
+		status->st_uid = 0;
+	if (status->st_gid == copy->unmapped_gid)
+		status->st_gid = 0;
+}
+
 /* Owner first: chown(2) clears the set-user-ID and set-group-ID bits. */
 static void
 copy_attributes(const struct copy *copy, int fd, const struct stat *status, const char *path)
@@ -212,6 +230,7 @@ copy_entry(struct copy *copy, int from_dir, int to_dir, const char *name, const 
 
 	if (fstatat(from_dir, name, &status, AT_SYMLINK_NOFOLLOW) == -1)
 		die_copying(copy, "fstatat", path);
+	owner_inside(copy, &status);
 	switch (status.st_mode & S_IFMT) {
 	case S_IFDIR:
 		if (mkdirat(to_dir, name, 0700) == -1)
@@ -270,10 +289,30 @@ copy_directory(struct copy *copy, int from_dir, int to_dir, const char *path)
 	closedir(directory);
 }
 
-void
-copy_skeleton(int skeleton_fd, int root_fd, const char *size_text)
+/* The number in /proc/sys/kernel/NAME (overflowuid, overflowgid). */
+static unsigned
+read_overflow_id(const char *name)
 {
-	struct copy copy = { .root_fd = root_fd, .size_text = size_text };
+	char path[64], text[16] = "";
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
+	narrate("open(\"%s\", O_RDONLY): the id of owners unmapped in this user namespace", path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1 || read(fd, text, sizeof(text) - 1) <= 0)
+		die_call();
+	close(fd);
+	return (unsigned)strtoul(text, NULL, 10);
+}
+
+void
+copy_skeleton(int skeleton_fd, int root_fd, const char *size_text, bool user_namespace)
+{
+	struct copy copy = {
+		.root_fd = root_fd,
+		.size_text = size_text,
+		.unmapped_uid = user_namespace ? read_overflow_id("overflowuid") : (uid_t)-1,
+		.unmapped_gid = user_namespace ? read_overflow_id("overflowgid") : (gid_t)-1,
+	};
 	struct stat status;
 
 	open_splice_pipe(copy.pipe);
@@ -281,6 +320,7 @@ copy_skeleton(int skeleton_fd, int root_fd, const char *size_text)
 	narrate("fstat(%d)", skeleton_fd);
 	if (fstat(skeleton_fd, &status) == -1)
 		die_call();
+	owner_inside(&copy, &status);
 	copy_attributes(&copy, root_fd, &status, "/");
 	for (size_t i = 0; i < copy.link_count; i++)
 		free(copy.links[i].path);

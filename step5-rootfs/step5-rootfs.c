@@ -117,7 +117,7 @@ make_root_copy(const struct options *options, int skeleton)
 	if (root == -1)
 		die_call();
 	narrate("copying %s into " NEW_ROOT ", as rsync -a", options->skel);
-	copy_skeleton(skeleton, root, options->rootfs_size_text);
+	copy_skeleton(skeleton, root, options->rootfs_size_text, options->user_namespace);
 	close(root);
 	change_directory(NEW_ROOT);
 }

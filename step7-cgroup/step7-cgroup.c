@@ -249,6 +249,15 @@ main(int argc, char **argv)
 		limit_each_process(&options);
 		exec_next(&options);
 	}
+	/* In a user namespace the cgroup tree is still the host root's: the
+	 * container's root may not make a cgroup (check_user_namespace()
+	 * refused the limits that needed one). The rlimits are per process. */
+	if (options.user_namespace) {
+		notice("in a user namespace: no cgroup (the cgroup tree is the host "
+		       "root's), so no limits of memory, CPU, processes or I/O; rlimits only");
+		limit_each_process(&options);
+		exec_next(&options);
+	}
 	cgroup.root_fd = handed_cgroup_fd();
 	if (cgroup.root_fd == -1)
 		die("no /sys/fs/cgroup handed over by the first step");

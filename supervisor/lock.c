@@ -85,8 +85,9 @@ hand_over_supervisor(const struct options *options)
 
 	/* A name for ./enter, when the supervisor runs on the host: started
 	 * by step2, or by step7 at the start of the chain (after step4 its
-	 * /run would be the container's). */
-	if (step_number == 2 || chain_started_here())
+	 * /run would be the container's). Not in a user namespace: /run is
+	 * the host root's. */
+	if ((step_number == 2 || chain_started_here()) && !options->user_namespace)
 		claim_container_name(options);
 	name_container(name, sizeof(name), options->hostname);
 	if (handed_cgroup_fd() != -1)

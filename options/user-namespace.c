@@ -1,0 +1,71 @@
+/* user-namespace.c: the options in a chain that runs in a user namespace
+ * (step0-user, or a step started under `unshare --user`).
+ *
+ * There the container's root has every capability, but only over what its
+ * user namespace owns: the namespaces the chain makes from now on. What
+ * belongs to the host's user namespace stays the host root's: the host's
+ * network namespace (where the veth pair's other end goes), the host's
+ * own namespaces, /run, and the cgroup tree. An option that needs one of
+ * them is bad input here, refused before anything is made, rather than a
+ * container half built when the kernel says EPERM.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "options.h"
+
+static int
+refuse(char *error, size_t error_size, const char *format, ...)
+{
+	va_list arguments;
+
+	va_start(arguments, format);
+	vsnprintf(error, error_size, format, arguments);
+	va_end(arguments);
+	return OPTIONS_BAD_INPUT;
+}
+
+static const char *
+share_option_refused(const struct options *options)
+{
+	if (options->ipc != SHARE_PRIVATE)
+		return "--ipc";
+	if (options->pid != SHARE_PRIVATE)
+		return "--pid";
+	if (options->net == NET_HOST || options->net == NET_CONTAINER)
+		return "--net";
+	return NULL;
+}
+
+int
+check_user_namespace(struct options *options, char *error, size_t error_size)
+{
+	const char *shared = share_option_refused(options);
+
+	options->user_namespace = true;
+	if (options->net_given && options->net == NET_VETH)
+		return refuse(error, error_size,
+			      "--net veth: in a user namespace, step3 cannot put the pair's "
+			      "other end in the host's network namespace (that needs the "
+			      "host's CAP_NET_ADMIN): use --net none");
+	if (!options->net_given)
+		options->net = NET_NONE;
+	/* --uts host is allowed: it only leaves the hostname alone. */
+	if (shared != NULL)
+		return refuse(error, error_size,
+			      "%s: in a user namespace, the chain can only make namespaces "
+			      "of its own (the host's, and another container's, belong to "
+			      "the host's root)",
+			      shared);
+	if (options->name != NULL)
+		return refuse(error, error_size,
+			      "--name %s: in a user namespace there is no registry of names "
+			      "(/run/under-the-hood is the host root's), and no ./enter",
+			      options->name);
+	if (options->cgroup_option != NULL && options->until >= 7)
+		return refuse(error, error_size,
+			      "--%s: a cgroup limit, and in a user namespace step7 has no "
+			      "cgroup to set it in (the cgroup tree is the host root's)",
+			      options->cgroup_option);
+	return OPTIONS_OK;
+}
