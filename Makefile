@@ -55,10 +55,11 @@ $(if $(STEP_NUMBERS),,$(error steps.table: no steps (tools/steps.awk says why ab
 STEPS := $(addprefix $(BIN)/step,$(STEP_NUMBERS))
 STEP_FOLDERS := $(foreach step,$(STEP_NUMBERS),$(STEP_FOLDER_$(step)))
 ENTER := $(BIN)/enter
+STEP0 := $(BIN)/step0
 
 .PHONY: all deps run test clean skelfs help
-## running: the steps of steps.table (./step1 ...), ./enter and the skeleton (the default)
-all: $(STEPS) $(ENTER) skelfs
+## running: the steps of steps.table (./step1 ...), ./step0, ./enter and the skeleton (the default)
+all: $(STEPS) $(STEP0) $(ENTER) skelfs
 
 ## running: this list
 help:
@@ -88,6 +89,12 @@ $(BIN)/step$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(STEP_FOLDER_$(1))/*.c)
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) $(if $(filter static,$(STEP_LINK_$(1))),$$(STATIC)) -o $$@ $$^ $(STEP_LIBS_$(1))
 endef
 $(foreach step,$(STEP_NUMBERS),$(eval $(call step_rule,$(step))))
+
+# ./step0: before the chain, for a user without root (step0-user/README.md):
+# a user namespace, then ./step1. Not a row of steps.table: the chain does
+# not need it, and run as root it is not there. Dynamic, for getpwuid(3).
+$(STEP0): $(patsubst %.c,$(BUILD)/%.o,$(wildcard step0-user/*.c)) $(COMMON_OBJECTS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcap
 
 # ./enter: not a step of the chain but beside it (enter-setns/README.md);
 # it links the supervisor, whose part it plays for the process it starts.

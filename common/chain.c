@@ -621,8 +621,8 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	char error[256];
 	int parsed = parse_options(argc, argv, options, error, sizeof(error));
 	/* After step5 the host's /sys is out of sight: the first step checks. */
-	if (parsed == OPTIONS_OK && in_user_namespace())
-		parsed = check_user_namespace(options, error, sizeof(error));
+	if (parsed == OPTIONS_OK)
+		parsed = check_user_namespace(options, in_user_namespace(), error, sizeof(error));
 	if (parsed == OPTIONS_OK && getenv("CHAIN_NEXT_FDS") == NULL)
 		parsed = check_on_host(options, error, sizeof(error));
 	switch (parsed) {
@@ -828,6 +828,19 @@ exec_command(const struct options *options)
 	if (errno == ENOENT)
 		die_with_status(EXIT_NOT_FOUND, "%s: command not found", command[0]);
 	die_with_status(EXIT_CANNOT_EXECUTE, "cannot execute %s: %s", command[0], strerror(errno));
+}
+
+void
+exec_first_step(char **argv)
+{
+	char directory[PATH_MAX], path[PATH_MAX + 16];
+
+	binary_directory(directory, sizeof(directory));
+	snprintf(path, sizeof(path), "%s/step1", directory);
+	argv[0] = (char *)steps[1].name;
+	narrate("execve(\"%s\", [\"%s\", ...], environ)", path, argv[0]);
+	execve(path, argv, environ);
+	die_call();
 }
 
 void

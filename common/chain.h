@@ -126,6 +126,9 @@ void write_own_sysctls(const struct options *options);
 /* Hand over: exec the next step, or COMMAND if this step is the last one.
  * Never returns. */
 __attribute__((noreturn)) void exec_next(const struct options *options);
+/* step0, which is before the chain: execute step1 from this binary's own
+ * directory with ARGV (its argv[0] becomes step1's name). */
+__attribute__((noreturn)) void exec_first_step(char **argv);
 /* The end of the chain: COMMAND with fds 0-2, the container's environment
  * and its terminal (exec_next() of the last step; ./enter without steps
  * 6-9). Under ./enter, COMMAND is forked into the container's PID

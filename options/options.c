@@ -63,6 +63,7 @@ enum long_only_option {
 	OPT_LANDLOCK,
 	OPT_LANDLOCK_WRITE,
 	OPT_LANDLOCK_EXEC,
+	OPT_MAP,
 };
 
 static const struct option long_options[] = {
@@ -102,6 +103,7 @@ static const struct option long_options[] = {
 	{ "landlock", required_argument, NULL, OPT_LANDLOCK },
 	{ "landlock-write", required_argument, NULL, OPT_LANDLOCK_WRITE },
 	{ "landlock-exec", required_argument, NULL, OPT_LANDLOCK_EXEC },
+	{ "map", required_argument, NULL, OPT_MAP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -125,6 +127,14 @@ print_usage(void)
 	       "                         kernel.msg*, kernel.sem, fs.mqueue.* in its IPC\n"
 	       "                         namespace (step1), net.* in its network namespace\n"
 	       "                         (step3); like net.ipv4.ip_unprivileged_port_start=512\n\n"
+	       "Without root (./step0, a user namespace first):\n"
+	       "      --map MODE         whom step0's user namespace maps: self (you alone,\n"
+	       "                         as root inside), subids (also your ranges of\n"
+	       "                         /etc/subuid and /etc/subgid, via newuidmap), auto\n"
+	       "                         (subids where they are set up, else self; default)\n"
+	       "                         In a user namespace --net is none (veth needs the\n"
+	       "                         host's root), and step7 sets rlimits but no cgroup\n"
+	       "                         limits; --name, host: and container: are refused.\n\n"
 	       "UTS and IPC (step1):\n"
 	       "      --hostname NAME    hostname inside (default mycontainer)\n"
 	       "      --uts MODE         private (default): a hostname of its own; host:\n"
@@ -424,6 +434,18 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 				argument, strlen(argument) > 80 ? "..." : "");
 		options->hostname = argument;
 		options->hostname_given = true;
+		break;
+	case OPT_MAP:
+		if (strcmp(argument, "auto") == 0)
+			options->map = MAP_AUTO;
+		else if (strcmp(argument, "self") == 0)
+			options->map = MAP_SELF;
+		else if (strcmp(argument, "subids") == 0)
+			options->map = MAP_SUBIDS;
+		else
+			return bad_input(error, "--map: '%.80s' is not auto, self or subids",
+					 argument);
+		options->map_given = true;
 		break;
 	case OPT_NAME:
 		if (!valid_container_name(argument))

@@ -21,6 +21,11 @@ struct cidr {
  * caller's network namespace), container:NAME (a running container's). */
 enum net_mode { NET_VETH, NET_NONE, NET_HOST, NET_CONTAINER };
 
+/* --map: who step0's user namespace maps. SELF: the caller alone, as root.
+ * SUBIDS: also the caller's ranges of /etc/subuid and /etc/subgid, through
+ * newuidmap(1) and newgidmap(1). AUTO: SUBIDS where they are set up. */
+enum user_map { MAP_AUTO, MAP_SELF, MAP_SUBIDS };
+
 /* --uts, --ipc, --pid: a namespace of the container's own (the default),
  * the caller's (host), or a running container's (container:NAME). */
 enum share_mode { SHARE_PRIVATE, SHARE_HOST, SHARE_CONTAINER };
@@ -114,6 +119,8 @@ struct options {
 	/* A user namespace other than the host's (step0, or `unshare --user`):
 	 * set by check_user_namespace(), which says what changes there. */
 	bool user_namespace;
+	enum user_map map;
+	bool map_given;
 	bool net_given;           /* --net: not the default */
 	const char *cgroup_option; /* "memory": an option step7 sets in a cgroup, if given */
 };
@@ -125,11 +132,12 @@ enum { OPTIONS_OK, OPTIONS_HELP, OPTIONS_BAD_INPUT };
 int parse_options(int argc, char **argv, struct options *options, char *error, size_t error_size);
 void print_usage(void);
 
-/* In a user namespace: what needs the host's root is bad input (--net
- * veth, the host's or another container's namespaces, --name, cgroup
- * limits), and --net is none unless given. As parse_options(); every step
- * calls it after parse_options() when it runs in a user namespace. */
-int check_user_namespace(struct options *options, char *error, size_t error_size);
+/* In a user namespace (IN_NAMESPACE): what needs the host's root is bad
+ * input (--net veth, the host's or another container's namespaces, --name,
+ * cgroup limits), and --net is none unless given. Outside one, --map is.
+ * As parse_options(); every step calls it after parse_options(). */
+int check_user_namespace(struct options *options, bool in_namespace, char *error,
+			 size_t error_size);
 
 /* The values' own syntax (values.c), also used by fuzz targets. */
 int parse_size(const char *text, uint64_t *bytes);

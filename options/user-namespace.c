@@ -38,10 +38,16 @@ share_option_refused(const struct options *options)
 }
 
 int
-check_user_namespace(struct options *options, char *error, size_t error_size)
+check_user_namespace(struct options *options, bool in_namespace, char *error, size_t error_size)
 {
 	const char *shared = share_option_refused(options);
 
+	if (!in_namespace && options->map_given)
+		return refuse(error, error_size,
+			      "--map: only step0 makes a user namespace, and this chain "
+			      "starts without it (./step0 ...)");
+	if (!in_namespace)
+		return OPTIONS_OK;
 	options->user_namespace = true;
 	if (options->net_given && options->net == NET_VETH)
 		return refuse(error, error_size,
