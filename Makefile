@@ -25,7 +25,7 @@ STATIC ?= -static
 
 PKGS := libcap libseccomp libmnl
 DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev python3
-DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod
+DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod uidmap
 
 # Every step: the command line (options/), errors, narration and hand-over
 # (common/), and the container's

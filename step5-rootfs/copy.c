@@ -50,6 +50,13 @@ die_copying(const struct copy *copy, const char *call, const char *path)
 		hint("the skeleton does not fit in --rootfs-size %s", copy->size_text);
 		exit(EXIT_SETUP_FAILED);
 	}
+	if (saved_errno == EACCES && in_user_namespace()) {
+		errno = saved_errno;
+		warn_errno("%s(\"%s\")", call, path);
+		hint("in a user namespace, root inside may read only what you may read on "
+		     "the host: build the skeleton as yourself (make skelfs), or --skel");
+		exit(EXIT_SETUP_FAILED);
+	}
 	errno = saved_errno;
 	die_errno("%s(\"%s\")", call, path);
 }

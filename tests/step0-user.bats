@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# step0-user: the whole chain without the host's root, in a user namespace.
+#
+# Each test runs ./step0 as an ordinary user, uid 65534, through setpriv:
+# no capabilities, no supplementary groups. That user must be able to
+# reach the binaries and read the skeleton, which a checkout in a private
+# directory (CI's mktemp -d, mode 0700) does not allow: setup_file copies
+# them to a directory of their own, the skeleton owned by that user, as if
+# the user had built it.
+
+load helpers
+
+USER_ID=65534
+
+setup_file() {
+	[ "$EUID" -eq 0 ] || return 0
+	ROOTLESS=$(mktemp -d /tmp/uth-step0.XXXXXX)
+	chmod 0755 "$ROOTLESS"
+	cp "$STEPS"/step[0-9] "$ROOTLESS/"
+	cp -a "$TEST_SKEL" "$ROOTLESS/skelfs"
+	chown -R "$USER_ID:$USER_ID" "$ROOTLESS/skelfs"
+	export ROOTLESS
+}
+
+teardown_file() {
+	[ -z "${ROOTLESS:-}" ] || rm -rf -- "$ROOTLESS"
+}
+
+# as_user COMMAND...: COMMAND as uid 65534, without capabilities or groups.
+as_user() {
+	setpriv --reuid "$USER_ID" --regid "$USER_ID" --clear-groups --inh-caps=-all "$@"
+}
+
+# run_rootless [ARGS...]: ./step0 ARGS as that user; output and status as run.
+run_rootless() {
+	run as_user "$ROOTLESS/step0" "$@"
+	echo "# step0 $* -> status $status"
+}
+
+# The lines step0 and step7 always say in a user namespace: which ids are
+# mapped, and that there is no cgroup. The tests check them once, below.
+without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a user namespace' <<<"$output" || true; }
+
+@test "step0-user: root inside, the caller's uid outside, and only the caller mapped [--map self]" {
+	run_rootless --map self sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups'
+	assert_success
+	[ "$(without_notices)" = "$(printf '0\n0\n%10s %10s %10s\n%10s %10s %10s\ndeny' 0 $USER_ID 1 0 $USER_ID 1)" ]
+}
+
+@test "step0-user: the host sees the container's processes as the caller's" {
+	start_rootless() { setsid setpriv --reuid "$USER_ID" --regid "$USER_ID" --clear-groups --inh-caps=-all "$ROOTLESS/step0" "$@" </dev/null >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- & BG_PID=$!; BACKGROUND_PIDS+=("$BG_PID"); }
+	start_rootless sleep 61.25
+	wait_until 20 pgrep -fx 'sleep 61.25'
+	local pid
+	pid=$(pgrep -fx 'sleep 61.25')
+	[ "$(stat -c %u "/proc/$pid")" = "$USER_ID" ]
+	# ... and as root in its own user namespace, which is not the host's.
+	[ "$(stat -Lc %i "/proc/$pid/ns/user")" != "$(host_namespace user)" ]
+	grep -q "^Uid:	$USER_ID	" "/proc/$pid/status"
+}
+
+@test "step0-user: the full chain: hostname, PID 1, its own root and mounts, loopback only, capabilities, seccomp" {
+	run_rootless sh -c 'hostname; echo "pid $$"; stat -fc %T /; ip -br link | cut -d" " -f1
+		grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; test -e /etc/hostname && echo skeleton'
+	assert_success
+	assert_line mycontainer
+	assert_line "pid 1"
+	assert_line tmpfs
+	assert_line lo
+	refute_line --regexp '^(eth|veth)'
+	# Docker's default capabilities, as in the chain run as root (step6).
+	assert_line --regexp '^CapEff:	00000000a80425fb$'
+	assert_line --regexp '^NoNewPrivs:	1$'
+	assert_line --regexp '^Seccomp:	2$'
+	assert_line skeleton
+	# The namespaces are new, owned by the new user namespace.
+	run as_user "$ROOTLESS/step0" sh -c 'for n in user uts ipc pid net mnt; do stat -Lc "$n %i" /proc/self/ns/$n; done'
+	for namespace in user uts ipc pid net mnt; do
+		assert_line --regexp "^$namespace [0-9]+$"
+		refute_line "$namespace $(host_namespace $namespace)"
+	done
+}
+
+@test "step0-user: step0 and step7 each say in one line what a user namespace changes" {
+	# No --map: step0 picks, and says that only the caller is mapped (the
+	# test's user has no range in the host's /etc/subuid).
+	run_rootless --ulimit nofile=100:100 sh -c 'ulimit -n'
+	assert_success
+	assert_line --index 0 --regexp "^step0-user: only uid $USER_ID is mapped, as root \(no (range for this user in /etc/subuid|newuidmap and newgidmap in PATH \(Debian's package uidmap\))\): files of other owners show as nobody inside$"
+	assert_line --index 1 "step7-cgroup: in a user namespace: no cgroup (the cgroup tree is the host root's), so no limits of memory, CPU, processes or I/O; rlimits only"
+	assert_line --index 2 100
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "step0-user: files of unmapped owners show as nobody; the skeleton's copy is root's inside" {
+	run_rootless --map self sh -c 'stat -c "%u:%g %n" /dev/null /etc/profile /'
+	assert_success
+	assert_line "$USER_ID:$USER_ID /dev/null"
+	assert_line "0:0 /etc/profile"
+	assert_line "0:0 /"
+}
+
+@test "step0-user: --map subids maps the caller's /etc/subuid and /etc/subgid ranges through newuidmap" {
+	command -v newuidmap >/dev/null || fail "newuidmap is missing (make deps installs Debian's uidmap)"
+	# The ranges are the test's own, in an /etc of its own bound over the
+	# host's in a mount namespace of its own: the host's files (which may
+	# have no /etc/subuid at all) are untouched.
+	local etc=$BATS_TEST_TMPDIR/etc file
+	mkdir "$etc"
+	for file in passwd group nsswitch.conf login.defs ld.so.cache; do
+		[ ! -e "/etc/$file" ] || cp "/etc/$file" "$etc/"
+	done
+	printf 'nobody:200000:65536\n' | tee "$etc/subuid" >"$etc/subgid"
+	run unshare --mount --propagation private sh -c '
+		mount --bind "$1" /etc &&
+		exec setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all \
+			"$2/step0" --map subids sh -c "cat /proc/self/uid_map; touch /tmp/f; chown 1000:1000 /tmp/f; stat -c %u:%g /tmp/f"' \
+		sh "$etc" "$ROOTLESS"
+	assert_success
+	assert_line --regexp "^ +0 +$USER_ID +1$"
+	assert_line --regexp '^ +1 +200000 +65536$'
+	assert_line 1000:1000
+	refute_line --partial 'only uid'
+}
+
+@test "step0-user: root may run step0 too: then root is mapped to itself alone" {
+	# root's own skeleton: the test user's is not root's inside this one.
+	run "$ROOTLESS/step0" --map self --skel "$TEST_SKEL" sh -c 'cat /proc/self/uid_map; id -u'
+	assert_success
+	assert_line --regexp '^ +0 +0 +1$'
+	assert_line 0
+}
+
+@test "step0-user: bad input and missing pieces: one line, exit 2, nothing made" {
+	while IFS='|' read -r arguments expected; do
+		# shellcheck disable=SC2086 # the row's words are the arguments
+		run as_user env PATH=/usr/bin:/bin "$ROOTLESS/step0" $arguments true
+		echo "# $arguments -> $status: $output"
+		[ "$status" -eq 2 ]
+		[ "${#lines[@]}" -eq 1 ]
+		assert_output --partial "$expected"
+	done <<-'EOF'
+		--net veth|step0-user: --net veth: in a user namespace, step3 cannot put the pair's other end in the host's network namespace
+		--net host|step0-user: --net: in a user namespace, the chain can only make namespaces of its own
+		--ipc host|step0-user: --ipc: in a user namespace
+		--pid host|step0-user: --pid: in a user namespace
+		--name web|step0-user: --name web: in a user namespace there is no registry of names
+		--memory 64M|step0-user: --memory: a cgroup limit, and in a user namespace step7 has no cgroup
+		--pids 10|step0-user: --pids: a cgroup limit
+		--device-read-bps /dev/null:1mb|step0-user: --device-read-bps: a cgroup limit
+		--map bogus|step0-user: --map: 'bogus' is not auto, self or subids
+		--map subids|step0-user: --map subids: no range for this user in /etc/subuid (user nobody)
+	EOF
+	# Without the helpers in PATH.
+	run as_user env PATH=/nonexistent "$ROOTLESS/step0" --map subids true
+	[ "$status" -eq 2 ]
+	assert_output "step0-user: --map subids: no newuidmap and newgidmap in PATH (Debian's package uidmap) (user nobody)"
+	# A cgroup limit is fine where the chain ends before step7.
+	run as_user "$ROOTLESS/step0" --until 6 --memory 64M true
+	assert_success
+	# --map means nothing to a chain that starts without step0.
+	run "$STEPS/step1" --map self true
+	[ "$status" -eq 2 ]
+	assert_output "step1-uts: --map: only step0 makes a user namespace, and this chain starts without it (./step0 ...) (see step1-uts --help)"
+}
+
+@test "step0-user: no user namespaces allowed (user.max_user_namespaces=0): one line, exit 2" {
+	# The limit is per user namespace: the test sets it to 0 in one of its
+	# own, not on the host.
+	run unshare --user --map-root-user sh -c \
+		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$1/step0" --map self true' sh "$ROOTLESS"
+	[ "$status" -eq 2 ]
+	assert_output "step0-user: unshare(CLONE_NEWUSER): No space left on device: none allowed here (user.max_user_namespaces=0)"
+}
+
+@test "step0-user: a skeleton the caller cannot read: a hint, exit 125, nothing left" {
+	local skel=$ROOTLESS/skel-unreadable
+	mkdir -p "$skel/secret"
+	chmod 0700 "$skel/secret"
+	run_rootless --map self --skel "$skel" true
+	rm -rf -- "$skel"
+	[ "$status" -eq 125 ]
+	assert_line 'step5-rootfs: openat("secret"): Permission denied'
+	assert_line --partial 'step5-rootfs: hint: in a user namespace, root inside may read only what you may read on the host'
+}
+
+# Escapes. The chain run as root is as confined as Docker's default
+# container, and its root is still the host's uid 0: whatever it makes is
+# the host root's. A user namespace adds what no other layer can: root
+# inside is an ordinary user outside.
+
+escape_setuid_file() {
+	local pid
+	pid=$(pgrep -fx 'sleep 62.5') || return 1
+	stat -c '%u %A' "/proc/$pid/root/tmp/setuid-sh"
+}
+
+@test "escapes: a set-user-ID root program the workload makes is the host root's [full chain as root]" {
+	start_container sh -c 'cp /bin/sh /tmp/setuid-sh && chown 0:0 /tmp/setuid-sh && chmod 4755 /tmp/setuid-sh && exec sleep 62.5'
+	wait_until 20 escape_setuid_file
+	run escape_setuid_file
+	# Copied out of the container (docker cp, a volume), a root shell for
+	# any user of the host.
+	assert_output "0 -rwsr-xr-x"
+}
+
+@test "escapes: a set-user-ID program the workload makes is the caller's [step0, full chain]" {
+	setsid setpriv --reuid "$USER_ID" --regid "$USER_ID" --clear-groups --inh-caps=-all "$ROOTLESS/step0" \
+		sh -c 'cp /bin/sh /tmp/setuid-sh && chown 0:0 /tmp/setuid-sh && chmod 4755 /tmp/setuid-sh && exec sleep 62.5' \
+		</dev/null >/dev/null 2>&1 3>&- &
+	BACKGROUND_PIDS+=("$!")
+	wait_until 20 escape_setuid_file
+	run escape_setuid_file
+	assert_output "$USER_ID -rwsr-xr-x"
+}
+
+# Inside a user namespace, a nested one gives CAP_NET_ADMIN and
+# CAP_SYS_ADMIN over namespaces of its own, and so reaches kernel code
+# (netfilter, mounts of many filesystems) that was written for root:
+# the way into most of the kernel bugs that unprivileged user namespaces
+# exposed. step8 refuses unshare(2) without CAP_SYS_ADMIN, as Docker does.
+@test "escapes: a nested user namespace with every capability works without the filter [step0 --seccomp unconfined --landlock off]" {
+	# Landlock too: its ruleset lets no one write /proc/self/uid_map.
+	run_rootless --seccomp unconfined --landlock off unshare --user --map-root-user --net sh -c 'grep CapEff /proc/self/status'
+	assert_success
+	# every capability the kernel has, NET_ADMIN and SYS_ADMIN among them
+	assert_line --regexp '^CapEff:	[0-9a-f]{6}f{10}$'
+}
+
+@test "escapes: a nested user namespace is blocked [step0, full chain]" {
+	run_rootless unshare --user --map-root-user --net true
+	assert_failure
+	assert_line --partial 'unshare failed: Operation not permitted'
+}
