@@ -37,7 +37,7 @@ VM_JOBS ?= 2
 # What of the project goes into the guest, at the same path; what does not
 # exist is left out. Object files (obj/, *.o) never go.
 # steps.table: the tests read the list of steps from it (tests/helpers.bash).
-VM_PROJECT_FILES ?= $(STEPS) $(ENTER) steps.table skelfs tests $(BUILD)/test-skel build-faults
+VM_PROJECT_FILES ?= $(STEPS) $(STEP0) $(ENTER) steps.table skelfs tests $(BUILD)/test-skel build-faults
 DEB_VM := qemu-system-x86 cpio zstd kmod
 
 VM_KERNEL := $(VM_DIR)/kernel/version
