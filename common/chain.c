@@ -576,8 +576,6 @@ bool
 in_user_namespace(void)
 {
 	char map[128] = "";
-	unsigned long inside, outside, count;
-	int used = 0;
 
 	/* Not narrated: every step reads it, and only the answer matters. */
 	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
@@ -587,11 +585,16 @@ in_user_namespace(void)
 	if (got == -1)
 		die_errno("read(%d</proc/self/uid_map>)", fd);
 	close(fd);
-	/* The host's user namespace maps every uid to itself, in one line. */
-	bool identity = sscanf(map, " %lu %lu %lu%n", &inside, &outside, &count, &used) == 3 &&
-			inside == 0 && outside == 0 && count == 4294967295UL &&
-			map[used] == '\n' && map[used + 1] == '\0';
-	return !identity;
+	/* The host's user namespace maps every uid to itself, in one line:
+	 * "0 0 4294967295", in columns of the kernel's width. */
+	char *field = map, *end;
+	const unsigned long expected[3] = { 0, 0, 4294967295UL };
+
+	for (int i = 0; i < 3; i++, field = end) {
+		if (strtoul(field, &end, 10) != expected[i] || end == field)
+			return true;
+	}
+	return strcmp(end, "\n") != 0;
 }
 
 void

@@ -13,8 +13,8 @@ DEB_LINT := clang clang-tidy cppcheck shellcheck libclang-rt-14-dev
 # The test probes (tests/probes/*.c) are not in LINT_C yet: escape.c has
 # clang-tidy findings (atoi, unchecked fclose) to fix first.
 LINT_C := $(sort $(wildcard common/*.c options/*.c supervisor/*.c $(STEP_FOLDERS:%=%/*.c) \
-	enter-setns/*.c fuzz/*.c bench/*.c))
-LINT_C_DIRS := common options supervisor $(STEP_FOLDERS) enter-setns fuzz $(wildcard bench/*.c)
+	step0-user/*.c enter-setns/*.c fuzz/*.c bench/*.c))
+LINT_C_DIRS := common options supervisor step0-user $(STEP_FOLDERS) enter-setns fuzz $(wildcard bench/*.c)
 # -I$(BUILD): the header made from steps.table (the Makefile), which chain.h includes.
 LINT_CFLAGS := -std=c11 -I$(BUILD) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LINT_SHELL := $(wildcard tools/*.sh tools/vm/* .ci/run bench/*.sh bench/*/*.sh tests/*.bash)

@@ -85,18 +85,24 @@ refuse_if_restricted(void)
 static bool
 find_range(const char *file, const char *user, unsigned long id, struct id_range *range)
 {
-	char line[512], owner[256];
+	char line[512];
 	FILE *stream = fopen(file, "re");
 	bool found = false;
 
 	narrate("open(\"%s\", O_RDONLY): a range for %s (%lu)", file, user, id);
 	while (stream != NULL && !found && fgets(line, sizeof(line), stream) != NULL) {
-		char *end;
-		if (sscanf(line, "%255[^:]:%lu:%lu", owner, &range->start, &range->count) != 3)
+		char *start = strchr(line, ':'), *count, *end;
+		if (start == NULL || (count = strchr(start + 1, ':')) == NULL)
 			continue;
-		unsigned long owner_id = strtoul(owner, &end, 10);
-		found = (strcmp(owner, user) == 0 || (*end == '\0' && owner_id == id)) &&
-			range->count > 0;
+		*start++ = '\0';
+		*count++ = '\0';
+		unsigned long owner_id = strtoul(line, &end, 10);
+		bool owner = strcmp(line, user) == 0 || (*end == '\0' && end != line && owner_id == id);
+		range->start = strtoul(start, &end, 10);
+		bool numbers = end != start && *end == '\0';
+		range->count = strtoul(count, &end, 10);
+		numbers = numbers && end != count && (*end == '\n' || *end == '\0');
+		found = owner && numbers && range->count > 0;
 	}
 	if (stream != NULL)
 		(void)fclose(stream);
