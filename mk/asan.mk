@@ -59,7 +59,7 @@ endef
 ## testing: the steps with ASan and UBSan in build-asan/, and their skeletons
 asan: skelfs
 	CFLAGS='$(ASAN_CFLAGS)' $(MAKE) --no-print-directory CC=$(ASAN_CC) BUILD=$(ASAN_DIR)/obj \
-		BIN=$(ASAN_DIR) STATIC= $(ASAN_STEPS)
+		BIN=$(ASAN_DIR) STATIC= $(ASAN_STEPS) $(ASAN_DIR)/step0
 	$(call asan_skeleton,skelfs,$(ASAN_DIR)/skelfs)
 	$(if $(TEST_SKEL),$(MAKE) --no-print-directory test-skel)
 	$(if $(TEST_SKEL),$(call asan_skeleton,$(TEST_SKEL),$(ASAN_DIR)/test-skel))

@@ -37,7 +37,7 @@ check() {
 		fail "AppArmor is not enabled in this kernel: nothing restricts user namespaces, step0 needs no profile"
 	fi
 	[ -e "$RESTRICT" ] ||
-		fail "this kernel has no ${RESTRICT#/proc/sys/} (Ubuntu 23.10 and later have it): step0 needs no profile"
+		fail "this kernel has no kernel.apparmor_restrict_unprivileged_userns (Ubuntu's, from 23.10): step0 needs no profile"
 	command -v apparmor_parser >/dev/null ||
 		fail "no apparmor_parser here: install the package apparmor first"
 }
@@ -59,15 +59,18 @@ case "${1-} $#" in
 	apparmor_parser -r "$3"
 	echo "make $target: $3 loaded: $(realpath -m -- "$2") may make a user namespace"
 	[ "$(cat "$RESTRICT")" = 1 ] ||
-		echo "make $target: ${RESTRICT#/proc/sys/} is $(cat "$RESTRICT") now: step0 needs the profile only when it is 1"
+		echo "make $target: kernel.apparmor_restrict_unprivileged_userns is $(cat "$RESTRICT") now: step0 needs the profile only when it is 1"
 	;;
 "remove 2")
 	target=apparmor-remove
 	if loaded; then
 		apparmor_parser -R "$2"
+		echo "make $target: $NAME unloaded"
 	fi
-	rm -f "$2"
-	echo "make $target: $NAME unloaded, $2 deleted"
+	if [ -e "$2" ]; then
+		rm -f "$2"
+		echo "make $target: $2 deleted"
+	fi
 	;;
 *)
 	echo "usage: $0 render|install STEP0 FILE, or $0 remove FILE" >&2
