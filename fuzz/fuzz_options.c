@@ -5,7 +5,8 @@
  * parse_options() returns one of its three results; on success every value
  * is in the range its option documents and COMMAND lies within argv; on bad
  * input the message fits step_init()'s buffer uncut (every value in it is
- * printed with a precision). getopt_long's state is reset by parse_options()
+ * printed with a precision); and check_user_namespace()'s rules hold
+ * (check_user_namespace_rules()). getopt_long's state is reset by parse_options()
  * itself (optind = 0), so every input is parsed from the start. */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -57,6 +58,30 @@ check_options(const struct options *o, char **argv, int argc)
 	}
 }
 
+/* check_user_namespace() on what parsed: in a user namespace (IN, from
+ * the first byte's high bit), what it lets through needs nothing of the
+ * host's root; outside one, only --map is refused. */
+static void
+check_user_namespace_rules(struct options *o, bool in, char **argv)
+{
+	const char *text = argv[1] != NULL ? argv[1] : "";
+	char error[256];
+
+	memset(error, 'x', sizeof(error));
+	int result = check_user_namespace(o, in, error, sizeof(error));
+	if (result == OPTIONS_BAD_INPUT) {
+		require(memchr(error, '\0', sizeof(error)) != NULL && error[0] != '\0', text);
+		return;
+	}
+	require(result == OPTIONS_OK, text);
+	require(in || !o->map_given, text);
+	if (!in)
+		return;
+	require(o->user_namespace && o->net == NET_NONE, text);
+	require(o->ipc == SHARE_PRIVATE && o->pid == SHARE_PRIVATE && o->name == NULL, text);
+	require(o->cgroup_option == NULL || o->until < 7, text);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -83,6 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (parse_options(argc, argv, &options, error, sizeof(error))) {
 	case OPTIONS_OK:
 		check_options(&options, argv, argc);
+		check_user_namespace_rules(&options, data[0] >= 128, argv);
 		break;
 	case OPTIONS_HELP:
 		break;

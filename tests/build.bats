@@ -193,3 +193,20 @@ table_rows() { awk '!/^[ \t]*(#|$)/ { print $1, $2, $3, $4, $5, $6, $7 }' "$PROJ
 	echo "# this machine's dot: $(dot -V 2>&1); the committed picture: $(grep -m1 -o 'graphviz version [^-]*' "$PROJECT/docs/chain.svg")"
 	assert_success
 }
+
+@test "make apparmor-profile: step0's profile names this checkout's step0 by its absolute path, and allows userns" {
+	run make --no-print-directory -C "$PROJECT" apparmor-profile APPARMOR_PROFILE_FILE="$BATS_TEST_TMPDIR/profile"
+	assert_success
+	run grep -v '^ *#' "$BATS_TEST_TMPDIR/profile"
+	assert_line "profile under-the-hood-step0 \"$(realpath -m "$PROJECT/step0")\" flags=(unconfined) {"
+	assert_line '  userns,'
+}
+
+@test "make apparmor: where the kernel restricts no user namespace, one line says step0 needs no profile, nothing written" {
+	[ ! -e /proc/sys/kernel/apparmor_restrict_unprivileged_userns ] ||
+		skip "this kernel restricts user namespaces through AppArmor: make apparmor installs here"
+	run make --no-print-directory -C "$PROJECT" apparmor APPARMOR_PROFILE_FILE="$BATS_TEST_TMPDIR/profile"
+	assert_failure
+	assert_line --index 0 --regexp '^make apparmor: .*step0 needs no profile$'
+	[ ! -e "$BATS_TEST_TMPDIR/profile" ]
+}
