@@ -146,7 +146,8 @@ choose_map(const struct options *options, char helpers[2][PATH_MAX], struct id_r
 		missing = "no newuidmap and newgidmap in PATH (Debian's package uidmap)";
 	else if (!find_range("/etc/subuid", user, getuid(), &ranges[0]))
 		missing = "no range for this user in /etc/subuid";
-	else if (!find_range("/etc/subgid", user, getgid(), &ranges[1]))
+	/* Both files name their owner by user name or uid, never by gid. */
+	else if (!find_range("/etc/subgid", user, getuid(), &ranges[1]))
 		missing = "no range for this user in /etc/subgid";
 	if (missing == NULL)
 		return MAP_SUBIDS;
