@@ -25,7 +25,7 @@ STATIC ?= -static
 
 PKGS := libcap libseccomp libmnl
 DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev python3
-DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod uidmap
+DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod uidmap passt
 
 # Every step: the command line (options/), errors, narration and hand-over
 # (common/), and the container's
@@ -35,7 +35,7 @@ DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod uidma
 COMMON_SOURCES := common/chain.c options/options.c options/values.c options/user-namespace.c \
 		  supervisor/console.c
 SUPERVISOR_SOURCES := supervisor/supervise.c supervisor/lock.c supervisor/cgroup.c \
-		      supervisor/relay.c supervisor/names.c
+		      supervisor/relay.c supervisor/names.c supervisor/pasta.c
 COMMON_HEADERS := common/chain.h options/options.h supervisor/supervisor.h supervisor/cgroup.h \
 		  supervisor/lock.h supervisor/relay.h supervisor/names.h
 COMMON_OBJECTS := $(COMMON_SOURCES:%.c=$(BUILD)/%.o)

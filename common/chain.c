@@ -333,7 +333,7 @@ write_own_sysctls(const struct options *options)
 	}
 }
 
-static int
+int
 getenv_fd(const char *name)
 {
 	const char *value = getenv(name);
@@ -408,6 +408,23 @@ chain_needs(const struct options *options)
 	return needs;
 }
 
+/* PROGRAM's path in $PATH, as execvp(3) would find it; false if none. */
+bool
+find_in_path(const char *program, char *path, size_t size)
+{
+	char directories[4096];
+	const char *variable = getenv("PATH");
+
+	snprintf(directories, sizeof(directories), "%s", variable ? variable : "/usr/bin:/bin");
+	for (char *saved, *directory = strtok_r(directories, ":", &saved); directory != NULL;
+	     directory = strtok_r(NULL, ":", &saved)) {
+		snprintf(path, size, "%s/%s", directory, program);
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The first step on the host: check what only the host can tell, then open
  * what the later steps will need once the host is out of reach. */
 static void
@@ -446,6 +463,16 @@ open_chain(struct options *options)
 					joined[i].option, joined[i].container);
 		close(fd);
 	}
+	/* --net pasta: the supervisor of step2 starts pasta for step3. */
+	char pasta[PATH_MAX];
+	if (options->net == NET_PASTA && options->until >= 3 && step_number == 3)
+		die_with_status(EXIT_BAD_INPUT,
+				"--net pasta: step2's supervisor starts pasta, and this chain "
+				"starts at step3");
+	if (options->net == NET_PASTA && options->until >= 3 &&
+	    !find_in_path("pasta", pasta, sizeof(pasta)))
+		die_with_status(EXIT_BAD_INPUT,
+				"--net pasta: no pasta in PATH (Debian's package passt)");
 	/* A name is registered by the supervisor of step2, or of step7 when
 	 * the chain starts there (supervisor/names.c). */
 	if (options->name != NULL && !(step_number <= 2 && options->until >= 2) && step_number != 7)

@@ -50,6 +50,9 @@ void step_init(int number, const char *name, int argc, char **argv,
  * (step0-user, or `unshare --user`): /proc/self/uid_map is not the
  * identity. step_init() then calls check_user_namespace(). */
 bool in_user_namespace(void);
+/* PROGRAM's path in $PATH, as execvp(3) would find it, into PATH; false
+ * if there is none. */
+bool find_in_path(const char *program, char *path, size_t size);
 /* True in the step that began the chain on the host. */
 bool chain_started_here(void);
 /* True when ./enter runs steps 6-9 to confine a process it brought into a
@@ -137,5 +140,7 @@ __attribute__((noreturn)) void exec_command(const struct options *options);
 
 /* Hand-over state that outlives one step (see DESIGN.md). */
 int handed_cgroup_fd(void);          /* -1 when no step that needs it is in the chain */
+/* The descriptor the environment variable NAME hands down; -1 if unset. */
+int getenv_fd(const char *name);
 
 #endif

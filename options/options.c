@@ -149,7 +149,8 @@ print_usage(void)
 	       "Network (step3):\n"
 	       "      --net MODE         veth (default): a veth pair to the host; none: only lo;\n"
 	       "                         host: the host's network; container:NAME: the\n"
-	       "                         network of the running container NAME (a pod)\n"
+	       "                         network of the running container NAME (a pod);\n"
+	       "                         pasta: through pasta(1), in a user namespace\n"
 	       "      --host-ip CIDR     host end of the veth pair (default 192.168.47.11/24)\n"
 	       "      --ip CIDR          container end (default 192.168.47.12/24)\n\n"
 	       "Root filesystem (step5):\n"
@@ -496,13 +497,15 @@ parse_one(int option, const char *argument, struct options *options, struct erro
 			options->net = NET_NONE;
 		else if (strcmp(argument, "host") == 0)
 			options->net = NET_HOST;
+		else if (strcmp(argument, "pasta") == 0)
+			options->net = NET_PASTA;
 		else if (strncmp(argument, "container:", 10) == 0 &&
 			 valid_container_name(argument + 10)) {
 			options->net = NET_CONTAINER;
 			options->net_container = argument + 10;
 		} else
 			return bad_input(error,
-					 "--net: '%.80s' is not veth, none, host or container:NAME",
+					 "--net: '%.80s' is not veth, none, host, container:NAME or pasta",
 					 argument);
 		break;
 	case OPT_HOST_IP:

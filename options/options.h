@@ -18,8 +18,9 @@ struct cidr {
 };
 
 /* --net: veth (a pair to the host), none (loopback only), host (the
- * caller's network namespace), container:NAME (a running container's). */
-enum net_mode { NET_VETH, NET_NONE, NET_HOST, NET_CONTAINER };
+ * caller's network namespace), container:NAME (a running container's),
+ * pasta (pasta(1) started by the supervisor: in a user namespace only). */
+enum net_mode { NET_VETH, NET_NONE, NET_HOST, NET_CONTAINER, NET_PASTA };
 
 /* --map: who step0's user namespace maps. SELF: the caller alone, as root.
  * SUBIDS: also the caller's ranges of /etc/subuid and /etc/subgid, through

@@ -46,6 +46,10 @@ check_user_namespace(struct options *options, bool in_namespace, char *error, si
 		return refuse(error, error_size,
 			      "--map: only step0 makes a user namespace, and this chain "
 			      "starts without it (./step0 ...)");
+	if (!in_namespace && options->net == NET_PASTA)
+		return refuse(error, error_size,
+			      "--net pasta: for a chain in a user namespace (./step0); as root, "
+			      "--net veth makes a pair to the host");
 	if (!in_namespace)
 		return OPTIONS_OK;
 	options->user_namespace = true;
@@ -53,7 +57,7 @@ check_user_namespace(struct options *options, bool in_namespace, char *error, si
 		return refuse(error, error_size,
 			      "--net veth: in a user namespace, step3 cannot put the pair's "
 			      "other end in the host's network namespace (that needs the "
-			      "host's CAP_NET_ADMIN): use --net none");
+			      "host's CAP_NET_ADMIN): use --net none, or --net pasta");
 	if (!options->net_given)
 		options->net = NET_NONE;
 	/* --uts host is allowed: it only leaves the hostname alone. */

@@ -109,23 +109,6 @@ find_range(const char *file, const char *user, unsigned long id, struct id_range
 	return found;
 }
 
-/* PROGRAM's path in $PATH, as execvp(3) would find it; false if none. */
-static bool
-find_program(const char *program, char *path, size_t size)
-{
-	char directories[4096];
-	const char *variable = getenv("PATH");
-
-	snprintf(directories, sizeof(directories), "%s", variable ? variable : "/usr/bin:/bin");
-	for (char *saved, *directory = strtok_r(directories, ":", &saved); directory != NULL;
-	     directory = strtok_r(NULL, ":", &saved)) {
-		snprintf(path, size, "%s/%s", directory, program);
-		if (access(path, X_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* --map: SUBIDS needs both helpers and both ranges; AUTO takes SUBIDS
  * where they are all there, else SELF. Explicit SUBIDS without them is
  * bad input: one line, nothing made yet. */
@@ -141,8 +124,8 @@ choose_map(const struct options *options, char helpers[2][PATH_MAX], struct id_r
 
 	if (options->map == MAP_SELF)
 		return MAP_SELF;
-	if (!find_program("newuidmap", helpers[0], PATH_MAX) ||
-	    !find_program("newgidmap", helpers[1], PATH_MAX))
+	if (!find_in_path("newuidmap", helpers[0], PATH_MAX) ||
+	    !find_in_path("newgidmap", helpers[1], PATH_MAX))
 		missing = "no newuidmap and newgidmap in PATH (Debian's package uidmap)";
 	else if (!find_range("/etc/subuid", user, getuid(), &ranges[0]))
 		missing = "no range for this user in /etc/subuid";

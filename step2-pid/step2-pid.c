@@ -83,6 +83,9 @@ main(int argc, char **argv)
 	sigset_t signals;
 
 	step_init(2, "step2-pid", argc, argv, &options);
+	/* --net pasta: its process must be forked before the unshare, which
+	 * puts every later child of this process in the new PID namespace. */
+	start_pasta_helper(&options);
 	if (options.pid == SHARE_PRIVATE)
 		unshare_pid_namespace();
 	else

@@ -33,7 +33,9 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../common/chain.h"
@@ -265,6 +267,57 @@ share_network_namespace(const struct options *options)
 				  "CLONE_NEWNET");
 }
 
+/* --net pasta (in a user namespace, where no veth pair can be made):
+ * pasta(1) runs outside the container, started by step2 (supervisor/pasta.c).
+ * Send it this network namespace and a pipe (SCM_RIGHTS, unix(7)) over the
+ * socket step2 handed down; pasta writes its pid into the pipe once it has
+ * set up the namespace, and closes it if it fails. */
+static void
+ask_for_pasta(void)
+{
+	int fd = getenv_fd("CHAIN_PASTA_FD"), ready[2], sent[2];
+	char pid[32];
+
+	if (fd == -1)
+		die("--net pasta: no CHAIN_PASTA_FD from step2");
+	narrate("open(\"/proc/self/ns/net\", O_RDONLY|O_CLOEXEC)");
+	sent[0] = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (sent[0] == -1)
+		die_call();
+	narrate("pipe2(ready, O_CLOEXEC): for pasta's pid, once it has set up the namespace");
+	if (pipe2(ready, O_CLOEXEC) == -1)
+		die_call();
+	sent[1] = ready[1];
+	union {
+		char buffer[CMSG_SPACE(sizeof(sent))];
+		struct cmsghdr align;
+	} control = { .buffer = { 0 } };
+	struct iovec data = { "n", 1 };
+	struct msghdr message = { .msg_iov = &data, .msg_iovlen = 1, .msg_control = control.buffer,
+				  .msg_controllen = sizeof(control.buffer) };
+	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	header->cmsg_level = SOL_SOCKET;
+	header->cmsg_type = SCM_RIGHTS;
+	header->cmsg_len = CMSG_LEN(sizeof(sent));
+	memcpy(CMSG_DATA(header), sent, sizeof(sent));
+	narrate("sendmsg(%d<pasta>, {SCM_RIGHTS [%d<net namespace>, %d<pipe>]}, 0)", fd, sent[0],
+		sent[1]);
+	if (sendmsg(fd, &message, 0) != 1)
+		die_call();
+	close(sent[0]);
+	close(ready[1]);
+	close(fd);
+	narrate("read(%d<pipe>, pid, %zu): pasta is ready", ready[0], sizeof(pid) - 1);
+	ssize_t got = read(ready[0], pid, sizeof(pid) - 1);
+	if (got == -1)
+		die_call();
+	if (got == 0)
+		die("--net pasta: pasta did not set up the network namespace (it says why above)");
+	close(ready[0]);
+	if (unsetenv("CHAIN_PASTA_FD") == -1)
+		die_errno("unsetenv(CHAIN_PASTA_FD)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -289,6 +342,8 @@ main(int argc, char **argv)
 	bring_up(container, "lo");
 	if (options.net == NET_VETH)
 		connect_to_host(host, watch, container, &conf, &options);
+	if (options.net == NET_PASTA)
+		ask_for_pasta();
 	/* --sysctl net.*: the same paths that named the host's files before the
 	 * unshare name the container's now (the conf directories' trap above,
 	 * the other way round). Last, so that mybr1's own conf/ is there. */

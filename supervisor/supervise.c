@@ -115,6 +115,7 @@ die_with_supervisor(const sigset_t *previous)
 	if (ready > 0)
 		die("the supervisor died while the container started");
 	close(supervisor_pidfd);
+	pasta_child();
 	narrate("sigprocmask(SIG_SETMASK, &previous, NULL)");
 	if (sigprocmask(SIG_SETMASK, previous, NULL) == -1)
 		die_call();
@@ -293,6 +294,7 @@ supervise(long child, const struct options *options)
 	name_after_fork();
 	relay_start();
 	int status = wait_for_container((pid_t)child, options);
+	pasta_stop();
 	relay_finish();
 	if (cgroup_fd != -1)
 		cgroup_report_and_remove(cgroup_fd, name, options,

@@ -28,6 +28,15 @@ __attribute__((noreturn)) void supervise(long child, const struct options *optio
 void hand_over_supervisor(const struct options *options);
 const char *handed_container_name(void); /* NULL when no supervisor runs */
 
+/* --net pasta (pasta.c): step2, before its unshare(CLONE_NEWPID), forks
+ * the process that becomes pasta(1) once step3 sends it the container's
+ * network namespace, over a socket the child hands down as CHAIN_PASTA_FD
+ * (pasta_child()). The supervisor ends pasta when the container has ended
+ * (pasta_stop()). */
+void start_pasta_helper(const struct options *options);
+void pasta_child(void);
+void pasta_stop(void);
+
 /* Where a container's cgroup lives, shared by step7 (which creates it) and
  * the supervisor (which removes it when the container ends, cgroup.c).
  * All our cgroups live under CGROUP_PARENT in each hierarchy. */

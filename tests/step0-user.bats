@@ -140,7 +140,7 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 		[ "${#lines[@]}" -eq 1 ]
 		assert_output --partial "$expected"
 	done <<-'EOF'
-		--net veth|step0-user: --net veth: in a user namespace, step3 cannot put the pair's other end in the host's network namespace
+		--net veth|step0-user: --net veth: in a user namespace, step3 cannot put the pair's other end in the host's network namespace (that needs the host's CAP_NET_ADMIN): use --net none, or --net pasta
 		--net host|step0-user: --net: in a user namespace, the chain can only make namespaces of its own
 		--ipc host|step0-user: --ipc: in a user namespace
 		--pid host|step0-user: --pid: in a user namespace
@@ -182,6 +182,56 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 	[ "$status" -eq 125 ]
 	assert_line 'step5-rootfs: openat("secret"): Permission denied'
 	assert_line --partial 'step5-rootfs: hint: in a user namespace, root inside may read only what you may read on the host'
+}
+
+# --net pasta: the tests bind a tun node of their own over /dev/net/tun, in a
+# mount namespace of their own: 0666 as udev makes it (a machine without
+# udev has 0600, which only root may open), or 0600 to see pasta fail.
+run_with_tun() {
+	local mode=$1
+	shift
+	mknod -m "$mode" "$BATS_TEST_TMPDIR/tun" c 10 200
+	run unshare --mount --propagation private sh -c '
+		mount --bind "$1" /dev/net/tun && shift &&
+		exec setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$@"' \
+		sh "$BATS_TEST_TMPDIR/tun" "$@"
+}
+
+pasta_left() { pgrep -f '^pasta --foreground' >/dev/null; }
+
+@test "step0-user: --net pasta: an interface with the host's address and route, pasta outside the container, nothing left" {
+	command -v pasta >/dev/null || fail "pasta is missing (make deps installs Debian's passt)"
+	[ -n "$(ip -4 route show default)" ] || skip "the host has no default route for pasta to copy"
+	run_with_tun 0666 "$ROOTLESS/step0" --map self --net pasta sh -c \
+		'ip -4 -br addr | grep -v "^lo "; ip -4 route show default; ps -eo comm'
+	assert_success
+	assert_line --regexp '^[a-z0-9]+ +UNKNOWN +[0-9.]+/[0-9]+'
+	assert_line --regexp '^default via [0-9.]+ dev '
+	# Not a process of the container: only sh and ps are.
+	refute_line --regexp '^pass|^pasta'
+	run pasta_left
+	assert_failure
+}
+
+@test "step0-user: --net pasta where pasta cannot set up the namespace: its reason, one line of step3, exit 125, nothing left" {
+	command -v pasta >/dev/null || fail "pasta is missing (make deps installs Debian's passt)"
+	run_with_tun 0600 "$ROOTLESS/step0" --map self --net pasta true
+	[ "$status" -eq 125 ]
+	assert_line "step3-net: --net pasta: pasta did not set up the network namespace (it says why above)"
+	run pasta_left
+	assert_failure
+}
+
+@test "step0-user: --net pasta is bad input as root, without pasta in PATH, and in a chain without step2" {
+	run "$STEPS/step1" --net pasta true
+	[ "$status" -eq 2 ]
+	assert_output "step1-uts: --net pasta: for a chain in a user namespace (./step0); as root, --net veth makes a pair to the host (see step1-uts --help)"
+	run as_user env PATH=/nonexistent "$ROOTLESS/step0" --map self --net pasta true
+	[ "$status" -eq 2 ]
+	assert_output "step1-uts: --net pasta: no pasta in PATH (Debian's package passt)"
+	run unshare --user --map-root-user "$STEPS/step3" --net pasta true
+	[ "$status" -eq 2 ]
+	assert_output "step3-net: --net pasta: step2's supervisor starts pasta, and this chain starts at step3"
 }
 
 # Escapes. The chain run as root is as confined as Docker's default

@@ -36,7 +36,7 @@ chmod 0700 "$root/root"
 # below too.
 PACKAGES=(bash coreutils grep sed mawk findutils diffutils util-linux mount
 	procps psmisc iproute2 iputils-ping kmod libcap2-bin bats bats-support
-	bats-assert gzip tar libpam-modules libpam-modules-bin libpam-runtime uidmap)
+	bats-assert gzip tar libpam-modules libpam-modules-bin libpam-runtime uidmap passt)
 # python3 and its standard library, for tools/doc-test.py (the docs' console
 # sessions run after the bats files): Debian's packages of the version that
 # /usr/bin/python3 is, python3.11 -> python3.11-minimal ... (not a python3 of
