@@ -74,10 +74,10 @@ check_user_namespace_rules(struct options *o, bool in, char **argv)
 		return;
 	}
 	require(result == OPTIONS_OK, text);
-	require(in || !o->map_given, text);
+	require(in || (!o->map_given && o->net != NET_PASTA), text);
 	if (!in)
 		return;
-	require(o->user_namespace && o->net == NET_NONE, text);
+	require(o->user_namespace && (o->net == NET_NONE || o->net == NET_PASTA), text);
 	require(o->ipc == SHARE_PRIVATE && o->pid == SHARE_PRIVATE && o->name == NULL, text);
 	require(o->cgroup_option == NULL || o->until < 7, text);
 }
