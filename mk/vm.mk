@@ -16,8 +16,9 @@ VM_DIR := .cache/vm
 VM_KERNEL_PACKAGE ?= linux-image-cloud-amd64
 # Modules the steps need that the cloud kernel does not build in: step3's
 # veth pair, step5's overlay, and loop for the test's own disks in
-# tests/step7-io.bats. Their dependencies come along (modules.dep).
-VM_MODULES ?= veth overlay loop
+# tests/step7-io.bats, and tun for --net pasta (tests/step0-user.bats).
+# Their dependencies come along (modules.dep).
+VM_MODULES ?= veth overlay loop tun
 # Every test file but the bad-input table and the build's own checks: the
 # table's 144 rows check the option parser, the same code on any kernel,
 # and under TCG each test costs ~4 s (about 10 minutes of CI for nothing

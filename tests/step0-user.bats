@@ -190,6 +190,7 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 run_with_tun() {
 	local mode=$1
 	shift
+	[ -c /dev/net/tun ] || fail "no /dev/net/tun: this kernel has no tun driver loaded (modprobe tun)"
 	mknod -m "$mode" "$BATS_TEST_TMPDIR/tun" c 10 200
 	run unshare --mount --propagation private sh -c '
 		mount --bind "$1" /dev/net/tun && shift &&
