@@ -604,15 +604,15 @@ in_user_namespace(void)
 {
 	char map[128] = "";
 
+	/* Not narrated: every step reads it, and only the answer matters. */
+	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
 	/* Under ./enter, steps 6-9 run in a process outside the container's
 	 * PID namespace, whose /proc has no /proc/self for it; and ./enter
 	 * needs the host's root (the registry), so no user namespace. */
-	if (chain_entering())
+	if (fd == -1 && errno == ENOENT && chain_entering())
 		return false;
-	/* Not narrated: every step reads it, and only the answer matters. */
-	int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
 	if (fd == -1)
-		die_errno("open(\"/proc/self/uid_map\", O_RDONLY)");
+		die_errno("open(\"/proc/self/uid_map\", O_RDONLY|O_CLOEXEC)");
 	ssize_t got = read(fd, map, sizeof(map) - 1);
 	if (got == -1)
 		die_errno("read(%d</proc/self/uid_map>)", fd);

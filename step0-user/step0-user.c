@@ -124,7 +124,9 @@ choose_map(const struct options *options, char helpers[2][PATH_MAX], struct id_r
 
 	if (options->map == MAP_SELF)
 		return MAP_SELF;
-	if (!find_in_path("newuidmap", helpers[0], PATH_MAX) ||
+	if (entry == NULL)
+		missing = "no user name for this uid, which newuidmap needs";
+	else if (!find_in_path("newuidmap", helpers[0], PATH_MAX) ||
 	    !find_in_path("newgidmap", helpers[1], PATH_MAX))
 		missing = "no newuidmap and newgidmap in PATH (Debian's package uidmap)";
 	else if (!find_range("/etc/subuid", user, getuid(), &ranges[0]))
@@ -146,7 +148,7 @@ choose_map(const struct options *options, char helpers[2][PATH_MAX], struct id_r
  * the host's, where their set-user-ID root counts: fork them now, and let
  * them wait on GO until the namespace exists. */
 static pid_t
-start_helper(const char *helper, unsigned long own_id, const struct id_range *range, int go)
+start_helper(const char *helper, unsigned long own_id, const struct id_range *range, int go[2])
 {
 	char target[32], own[32], start[32], count[32];
 
@@ -161,7 +163,9 @@ start_helper(const char *helper, unsigned long own_id, const struct id_range *ra
 		die_call();
 	if (child == 0) {
 		char byte;
-		if (read(go, &byte, 1) != 1)
+		/* Only step0 writes: if it dies first, read() sees end-of-file. */
+		close(go[1]);
+		if (read(go[0], &byte, 1) != 1)
 			_exit(EXIT_SETUP_FAILED); /* the unshare failed: nothing to map */
 		execl(helper, helper, target, "0", own, "1", "1", start, count, (char *)NULL);
 		warn_errno("execl(\"%s\")", helper);
@@ -263,8 +267,10 @@ main(int argc, char **argv)
 		narrate("pipe2(go, O_CLOEXEC): for the helpers to wait on");
 		if (pipe2(go, O_CLOEXEC) == -1)
 			die_call();
-		helper_pids[0] = start_helper(helpers[0], uid, &ranges[0], go[0]);
-		helper_pids[1] = start_helper(helpers[1], gid, &ranges[1], go[0]);
+		helper_pids[0] = start_helper(helpers[0], uid, &ranges[0], go);
+		/* newgidmap maps the user's group of /etc/passwd as the own one. */
+		const struct passwd *entry = getpwuid(uid);
+		helper_pids[1] = start_helper(helpers[1], entry ? entry->pw_gid : gid, &ranges[1], go);
 		close(go[0]);
 	}
 	unshare_user_namespace();

@@ -300,10 +300,10 @@ ask_for_pasta(void)
 	header->cmsg_type = SCM_RIGHTS;
 	header->cmsg_len = CMSG_LEN(sizeof(sent));
 	memcpy(CMSG_DATA(header), sent, sizeof(sent));
-	narrate("sendmsg(%d<pasta>, {SCM_RIGHTS [%d<net namespace>, %d<pipe>]}, 0)", fd, sent[0],
-		sent[1]);
-	if (sendmsg(fd, &message, 0) != 1)
-		die_call();
+	narrate("sendmsg(%d<pasta>, {SCM_RIGHTS [%d<net namespace>, %d<pipe>]}, MSG_NOSIGNAL)", fd,
+		sent[0], sent[1]);
+	if (sendmsg(fd, &message, MSG_NOSIGNAL) != 1)
+		die_call(); /* EPIPE: pasta's process has ended (it says why above) */
 	close(sent[0]);
 	close(ready[1]);
 	close(fd);

@@ -124,6 +124,30 @@ lock_entry(const char *name)
 	return fd;
 }
 
+/* Nothing in the entry FD: a start between its mkdir and its flock
+ * (try_claim()), whose directory must not be taken from it (under load,
+ * ten starts at once did that to one another until it gave up); or one
+ * that died there, whose empty directory the next claim of the name takes
+ * over. */
+static bool
+entry_is_empty(int fd)
+{
+	int copy = dup(fd);
+	DIR *entry = copy == -1 ? NULL : fdopendir(copy);
+	const struct dirent *file;
+	bool empty = true;
+
+	if (entry == NULL) {
+		if (copy != -1)
+			close(copy);
+		return false; /* cannot tell: as one with files */
+	}
+	while (empty && (file = readdir(entry)) != NULL)
+		empty = strcmp(file->d_name, ".") == 0 || strcmp(file->d_name, "..") == 0;
+	closedir(entry);
+	return empty;
+}
+
 /* Entries of supervisors that died (SIGKILL) before removing their own. */
 static void
 remove_stale_entries(void)
@@ -139,6 +163,10 @@ remove_stale_entries(void)
 		int fd = lock_entry(entry->d_name);
 		if (fd == -1)
 			continue; /* alive */
+		if (entry_is_empty(fd)) {
+			close(fd);
+			continue;
+		}
 		narrate("%s: its supervisor has gone, removing its entry", entry->d_name);
 		remove_entry(entry->d_name, false, true);
 		close(fd);
@@ -182,6 +210,16 @@ try_claim(const char *name)
 			die_call();
 		}
 		claimed_fd = lock_entry(name);
+		/* Empty and unlocked, not ours: another start's, between its
+		 * mkdir and its flock, which it is about to take. Wait for it;
+		 * one that stays so is a start's that died there, taken at the
+		 * last attempt. */
+		if (claimed_fd != -1 && !made && attempt < 49 && entry_is_empty(claimed_fd)) {
+			close(claimed_fd);
+			claimed_fd = -1;
+			usleep(10000);
+			continue;
+		}
 		if (claimed_fd != -1) {
 			if (!made)
 				clear_entry(name); /* a dead supervisor's, since remove_stale_entries() */

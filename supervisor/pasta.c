@@ -70,14 +70,24 @@ wait_then_exec_pasta(int socket, pid_t supervisor)
 {
 	int fds[2];
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != supervisor ||
-	    !receive_from_step3(socket, fds))
+	/* A session of its own and no terminal: the caller's Ctrl-C is for
+	 * the container. Signals as the kernel's defaults: an ignored one
+	 * stays ignored across execve (and pasta refuses to start with
+	 * SIGPIPE ignored). */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != supervisor || setsid() == -1 ||
+	    null == -1 || dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1) {
+		warn_errno("pasta's process: its set-up");
 		_exit(EXIT_SETUP_FAILED);
-	/* pasta refuses to start with SIGPIPE ignored, and an ignored signal
-	 * stays ignored across execve. */
-	if (signal(SIGPIPE, SIG_DFL) == SIG_ERR || dup2(fds[0], 3) == -1 || dup2(fds[1], 4) == -1 ||
-	    close_range(5, ~0U, 0) == -1)
+	}
+	for (int number = 1; number < NSIG; number++)
+		(void)signal(number, SIG_DFL); /* SIGKILL, SIGSTOP and 32-33 refuse: as they are */
+	if (!receive_from_step3(socket, fds))
+		_exit(EXIT_SETUP_FAILED); /* the container ended before step3: no one to tell */
+	if (dup2(fds[0], 3) == -1 || dup2(fds[1], 4) == -1 || close_range(5, ~0U, 0) == -1) {
+		warn_errno("pasta's process: dup2 or close_range");
 		_exit(EXIT_SETUP_FAILED);
+	}
 	execlp("pasta", "pasta", "--foreground", "--quiet", "--config-net", "--no-map-gw", "-t",
 	       "none", "-u", "none", "-T", "none", "-U", "none", "--pid", "/proc/self/fd/4",
 	       "--netns", "/proc/self/fd/3", (char *)NULL);
@@ -132,8 +142,9 @@ pasta_stop(void)
 {
 	if (pasta == -1)
 		return;
-	narrate("kill(%d<pasta>, SIGTERM): the container has ended", pasta);
-	kill(pasta, SIGTERM); /* it may have ended: ESRCH is fine */
+	/* SIGKILL: it has nothing to save, and cannot ignore it. */
+	narrate("kill(%d<pasta>, SIGKILL): the container has ended", pasta);
+	kill(pasta, SIGKILL); /* it may have ended: ESRCH is fine */
 	waitpid(pasta, NULL, 0);
 	pasta = -1;
 }

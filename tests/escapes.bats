@@ -906,7 +906,10 @@ hold() {
 	done
 	shift || true
 	start_container "$@" --skel "$TEST_SKEL" escape-probe "${probe[@]}"
-	wait_until 10 file_has_content "$BG_OUT"
+	# Tens of thousands of timers take seconds to create on a loaded
+	# machine (CI runs this beside two VMs): a generous wait. The probe
+	# prints its line once they are made, and holds them from then on.
+	wait_until 30 file_has_content "$BG_OUT"
 	run cat "$BG_OUT"
 }
 

@@ -79,8 +79,9 @@ our_locks() {
 	return 0
 }
 # The processes named as a step or enter, with their command lines, as
-# `pgrep -a -x PATTERN` shows them.
-STEP_PROCESS_PATTERN=enter
+# `pgrep -a -x PATTERN` shows them; also step0 and the helpers it and
+# step2 start (tools/doc-test.py's host_state() names the same).
+STEP_PROCESS_PATTERN='enter|step0|newuidmap|newgidmap|pasta|passt|passt\.avx2'
 for folder in "${STEP_FOLDERS[@]}"; do STEP_PROCESS_PATTERN+="|$folder"; done
 our_processes() {
 	local comm name words

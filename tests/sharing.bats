@@ -125,8 +125,8 @@ start_host_process() {
 		"--name web --pid container:web|step1-uts: --pid container:web: that is this container's own --name (see step1-uts --help)"
 		"--pid host --until 6|step1-uts: --pid host: the container has no PID 1 whose end ends it; only step7's cgroup does, and --until 6 ends before it (see step1-uts --help)"
 		"--net container:nosuch|step1-uts: --net container:nosuch: no running container has this name (./enter --list)"
-		"--net container:a/b|step1-uts: --net: 'container:a/b' is not veth, none, host or container:NAME (see step1-uts --help)"
-		"--net bridge|step1-uts: --net: 'bridge' is not veth, none, host or container:NAME (see step1-uts --help)"
+		"--net container:a/b|step1-uts: --net: 'container:a/b' is not veth, none, host, container:NAME or pasta (see step1-uts --help)"
+		"--net bridge|step1-uts: --net: 'bridge' is not veth, none, host, container:NAME or pasta (see step1-uts --help)"
 		"--name web --net container:web|step1-uts: --net container:web: that is this container's own --name (see step1-uts --help)"
 		"--net host --sysctl net.ipv4.ip_forward=1|step1-uts: --sysctl net.ipv4.ip_forward: a network namespace parameter, and --net host shares the host's (see step1-uts --help)"
 	)

@@ -173,6 +173,24 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 	assert_output "step0-user: unshare(CLONE_NEWUSER): No space left on device: none allowed here (user.max_user_namespaces=0)"
 }
 
+@test "step0-user: --map subids where the unshare fails: exit 2, and newuidmap's and newgidmap's processes end too" {
+	local etc=$BATS_TEST_TMPDIR/etc file
+	mkdir "$etc"
+	for file in passwd group nsswitch.conf login.defs ld.so.cache; do
+		[ ! -e "/etc/$file" ] || cp "/etc/$file" "$etc/"
+	done
+	printf 'root:200000:65536\n' | tee "$etc/subuid" >"$etc/subgid"
+	# A user namespace of the test's own, with an /etc of its own and no
+	# more user namespaces allowed: step0 forks its helpers, then fails.
+	run unshare --user --map-root-user --mount sh -c '
+		echo 0 >/proc/sys/user/max_user_namespaces && mount --bind "$1" /etc &&
+		exec "$2/step0" --map subids true' sh "$etc" "$ROOTLESS"
+	[ "$status" -eq 2 ]
+	assert_output "step0-user: unshare(CLONE_NEWUSER): No space left on device: none allowed here (user.max_user_namespaces=0)"
+	# They waited for step0's byte; its end-of-file ends them.
+	wait_until 5 sh -c '! pgrep -x step0'
+}
+
 @test "step0-user: a skeleton the caller cannot read: a hint, exit 125, nothing left" {
 	local skel=$ROOTLESS/skel-unreadable
 	mkdir -p "$skel/secret"
@@ -198,7 +216,7 @@ run_with_tun() {
 		sh "$BATS_TEST_TMPDIR/tun" "$@"
 }
 
-pasta_left() { pgrep -f '^pasta --foreground' >/dev/null; }
+pasta_left() { pgrep -u "$USER_ID" -f '^pasta --foreground' >/dev/null; }
 
 @test "step0-user: --net pasta: an interface with the host's address and route, pasta outside the container, nothing left" {
 	command -v pasta >/dev/null || fail "pasta is missing (make deps installs Debian's passt)"
@@ -219,6 +237,7 @@ pasta_left() { pgrep -f '^pasta --foreground' >/dev/null; }
 	run_with_tun 0600 "$ROOTLESS/step0" --map self --net pasta true
 	[ "$status" -eq 125 ]
 	assert_line "step3-net: --net pasta: pasta did not set up the network namespace (it says why above)"
+	assert_output --partial tun
 	run pasta_left
 	assert_failure
 }
@@ -240,16 +259,19 @@ pasta_left() { pgrep -f '^pasta --foreground' >/dev/null; }
 # the host root's. A user namespace adds what no other layer can: root
 # inside is an ordinary user outside.
 
+# escape_setuid_file SECONDS: the file, seen from the host, of the container
+# whose workload sleeps SECONDS (each test its own: a container of the
+# test before may still be ending).
 escape_setuid_file() {
 	local pid
-	pid=$(pgrep -fx 'sleep 62.5') || return 1
+	pid=$(pgrep -fx "sleep $1") || return 1
 	stat -c '%u %A' "/proc/$pid/root/tmp/setuid-sh"
 }
 
 @test "escapes: a set-user-ID root program the workload makes is the host root's [full chain as root]" {
 	start_container sh -c 'cp /bin/sh /tmp/setuid-sh && chown 0:0 /tmp/setuid-sh && chmod 4755 /tmp/setuid-sh && exec sleep 62.5'
-	wait_until 20 escape_setuid_file
-	run escape_setuid_file
+	wait_until 20 escape_setuid_file 62.5
+	run escape_setuid_file 62.5
 	# Copied out of the container (docker cp, a volume), a root shell for
 	# any user of the host.
 	assert_output "0 -rwsr-xr-x"
@@ -257,11 +279,11 @@ escape_setuid_file() {
 
 @test "escapes: a set-user-ID program the workload makes is the caller's [step0, full chain]" {
 	setsid setpriv --reuid "$USER_ID" --regid "$USER_ID" --clear-groups --inh-caps=-all "$ROOTLESS/step0" \
-		sh -c 'cp /bin/sh /tmp/setuid-sh && chown 0:0 /tmp/setuid-sh && chmod 4755 /tmp/setuid-sh && exec sleep 62.5' \
+		sh -c 'cp /bin/sh /tmp/setuid-sh && chown 0:0 /tmp/setuid-sh && chmod 4755 /tmp/setuid-sh && exec sleep 62.75' \
 		</dev/null >/dev/null 2>&1 3>&- &
 	BACKGROUND_PIDS+=("$!")
-	wait_until 20 escape_setuid_file
-	run escape_setuid_file
+	wait_until 20 escape_setuid_file 62.75
+	run escape_setuid_file 62.75
 	assert_output "$USER_ID -rwsr-xr-x"
 }
 
