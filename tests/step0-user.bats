@@ -236,8 +236,10 @@ pasta_left() { pgrep -u "$USER_ID" -f '^pasta --foreground' >/dev/null; }
 	command -v pasta >/dev/null || fail "pasta is missing (make deps installs Debian's passt)"
 	run_with_tun 0600 "$ROOTLESS/step0" --map self --net pasta true
 	[ "$status" -eq 125 ]
-	assert_line "step3-net: --net pasta: pasta did not set up the network namespace (it says why above)"
-	assert_output --partial tun
+	# pasta's own reason comes first (the tun device; on a host without a
+	# network, as the VM, that there is none to copy), then step3's line.
+	[ "${#lines[@]}" -ge 2 ]
+	[ "${lines[${#lines[@]} - 1]}" = "step3-net: --net pasta: pasta did not set up the network namespace (it says why above)" ]
 	run pasta_left
 	assert_failure
 }
