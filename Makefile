@@ -25,7 +25,9 @@ STATIC ?= -static
 
 PKGS := libcap libseccomp libmnl
 DEB_BUILD := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev python3
-DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod uidmap passt
+DEB_RUN := bats bats-support bats-assert iproute2 iputils-ping procps kmod uidmap
+# Only for --net pasta (./step0), where the distribution has it.
+DEB_RUN_OPTIONAL := passt
 
 # Every step: the command line (options/), errors, narration and hand-over
 # (common/), and the container's
@@ -114,7 +116,7 @@ skelfs/.populated: tools/make-skelfs.sh
 
 ## running sudo: install the Debian packages to build, run and test, if missing
 deps:
-	@bash tools/install-packages.sh $(DEB_BUILD) $(DEB_RUN)
+	@bash tools/install-packages.sh $(DEB_BUILD) $(DEB_RUN) --if-available $(DEB_RUN_OPTIONAL)
 
 ## running sudo: the container: deps, the build, then ./step1
 run: deps

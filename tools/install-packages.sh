@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
-# install-packages.sh PACKAGE...: install the Debian packages that are
-# missing (make deps, deps-vm, deps-lint, deps-bench); quiet when all are there.
+# install-packages.sh PACKAGE... [--if-available PACKAGE...]: install the
+# Debian packages that are missing (make deps, deps-vm, deps-lint,
+# deps-bench); quiet when all are there. Those after --if-available are
+# left out where the distribution has none (passt: not in Ubuntu 22.04).
 set -euo pipefail
+
+required=()
+while [ $# -gt 0 ] && [ "$1" != --if-available ]; do
+	required+=("$1")
+	shift
+done
+[ $# -eq 0 ] || shift
+installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed'; }
+updated=false
+for package in "$@"; do
+	installed "$package" && continue
+	$updated || apt-get update -qq || true
+	updated=true
+	if apt-cache show "$package" >/dev/null 2>&1; then
+		required+=("$package")
+	else
+		echo "install-packages: $package is not in this distribution's archive: left out" >&2
+	fi
+done
+set -- "${required[@]}"
 
 missing=()
 for package in "$@"; do
-	dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed' ||
-		missing+=("$package")
+	installed "$package" || missing+=("$package")
 done
 [ ${#missing[@]} -gt 0 ] || exit 0
 echo "installing: ${missing[*]}"
