@@ -630,6 +630,19 @@ in_user_namespace(void)
 }
 
 void
+exit_unless_parsed(int parsed, const char *error)
+{
+	switch (parsed) {
+	case OPTIONS_HELP:
+		print_usage();
+		exit(EXIT_SUCCESS);
+	case OPTIONS_BAD_INPUT:
+		fprintf(stderr, "%s: %s (see %s --help)\n", step_name, error, step_name);
+		exit(EXIT_BAD_INPUT);
+	}
+}
+
+void
 step_init(int number, const char *name, int argc, char **argv, struct options *options)
 {
 	step_number = number;
@@ -655,19 +668,12 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	prctl(PR_SET_NAME, name); /* cannot fail for a string */
 	char error[256];
 	int parsed = parse_options(argc, argv, options, error, sizeof(error));
-	/* After step5 the host's /sys is out of sight: the first step checks. */
 	if (parsed == OPTIONS_OK)
 		parsed = check_user_namespace(options, in_user_namespace(), error, sizeof(error));
+	/* After step5 the host's /sys is out of sight: the first step checks. */
 	if (parsed == OPTIONS_OK && getenv("CHAIN_NEXT_FDS") == NULL)
 		parsed = check_on_host(options, error, sizeof(error));
-	switch (parsed) {
-	case OPTIONS_HELP:
-		print_usage();
-		exit(EXIT_SUCCESS);
-	case OPTIONS_BAD_INPUT:
-		fprintf(stderr, "%s: %s (see %s --help)\n", name, error, name);
-		exit(EXIT_BAD_INPUT);
-	}
+	exit_unless_parsed(parsed, error);
 	verbose = options->verbose;
 
 	/* The skeleton is on the host: only steps before the pivot can see it. */

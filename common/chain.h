@@ -50,6 +50,10 @@ void step_init(int number, const char *name, int argc, char **argv,
  * (step0-user, or `unshare --user`): /proc/self/uid_map is not the
  * identity. step_init() then calls check_user_namespace(). */
 bool in_user_namespace(void);
+/* What the parser said (parse_options(), check_user_namespace()): with
+ * --help, the usage and exit 0; on bad input, ERROR in one line and exit 2;
+ * else nothing. step_init() calls it, and step0, which has no row. */
+void exit_unless_parsed(int parsed, const char *error);
 /* PROGRAM's path in $PATH, as execvp(3) would find it, into PATH; false
  * if there is none. */
 bool find_in_path(const char *program, char *path, size_t size);

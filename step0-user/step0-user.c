@@ -250,14 +250,7 @@ main(int argc, char **argv)
 	int parsed = parse_options(argc, argv, &options, error, sizeof(error));
 	if (parsed == OPTIONS_OK)
 		parsed = check_user_namespace(&options, true, error, sizeof(error));
-	if (parsed == OPTIONS_HELP) {
-		print_usage();
-		return EXIT_SUCCESS;
-	}
-	if (parsed == OPTIONS_BAD_INPUT) {
-		fprintf(stderr, "%s: %s (see %s --help)\n", step_name, error, step_name);
-		return EXIT_BAD_INPUT;
-	}
+	exit_unless_parsed(parsed, error);
 	verbose = options.verbose;
 	refuse_if_restricted();
 	enum user_map map = choose_map(&options, helpers, ranges);

@@ -37,6 +37,19 @@ run_rootless() {
 	echo "# step0 $* -> status $status"
 }
 
+# private_etc DIR USER: an /etc of the test's own in DIR, for a mount
+# namespace of its own to bind over the host's (whose files stay untouched,
+# and which may have no /etc/subuid at all), with a subuid and subgid range
+# for USER.
+private_etc() {
+	local file
+	mkdir "$1"
+	for file in passwd group nsswitch.conf login.defs ld.so.cache; do
+		[ ! -e "/etc/$file" ] || cp "/etc/$file" "$1/"
+	done
+	printf '%s:200000:65536\n' "$2" | tee "$1/subuid" >"$1/subgid"
+}
+
 # The lines step0 and step7 always say in a user namespace: which ids are
 # mapped, and that there is no cgroup. The tests check them once, below.
 without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a user namespace' <<<"$output" || true; }
@@ -102,15 +115,8 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 
 @test "step0-user: --map subids maps the caller's /etc/subuid and /etc/subgid ranges through newuidmap" {
 	command -v newuidmap >/dev/null || fail "newuidmap is missing (make deps installs Debian's uidmap)"
-	# The ranges are the test's own, in an /etc of its own bound over the
-	# host's in a mount namespace of its own: the host's files (which may
-	# have no /etc/subuid at all) are untouched.
-	local etc=$BATS_TEST_TMPDIR/etc file
-	mkdir "$etc"
-	for file in passwd group nsswitch.conf login.defs ld.so.cache; do
-		[ ! -e "/etc/$file" ] || cp "/etc/$file" "$etc/"
-	done
-	printf 'nobody:200000:65536\n' | tee "$etc/subuid" >"$etc/subgid"
+	local etc=$BATS_TEST_TMPDIR/etc
+	private_etc "$etc" nobody
 	run unshare --mount --propagation private sh -c '
 		mount --bind "$1" /etc &&
 		exec setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all \
@@ -174,12 +180,8 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 }
 
 @test "step0-user: --map subids where the unshare fails: exit 2, and newuidmap's and newgidmap's processes end too" {
-	local etc=$BATS_TEST_TMPDIR/etc file
-	mkdir "$etc"
-	for file in passwd group nsswitch.conf login.defs ld.so.cache; do
-		[ ! -e "/etc/$file" ] || cp "/etc/$file" "$etc/"
-	done
-	printf 'root:200000:65536\n' | tee "$etc/subuid" >"$etc/subgid"
+	local etc=$BATS_TEST_TMPDIR/etc
+	private_etc "$etc" root
 	# A user namespace of the test's own, with an /etc of its own and no
 	# more user namespaces allowed: step0 forks its helpers, then fails.
 	run unshare --user --map-root-user --mount sh -c '
