@@ -34,8 +34,8 @@ DEB_RUN_OPTIONAL := passt
 # end of the supervisor's terminal, which whichever step is last takes
 # (supervisor/console.c). step2 and step7 start the supervisor: they also
 # link the rest of supervisor/ (supervisor/README.md).
-COMMON_SOURCES := common/chain.c options/options.c options/values.c options/user-namespace.c \
-		  supervisor/console.c
+COMMON_SOURCES := common/chain.c common/delegation.c options/options.c options/values.c \
+		  options/user-namespace.c supervisor/console.c
 SUPERVISOR_SOURCES := supervisor/supervise.c supervisor/lock.c supervisor/cgroup.c \
 		      supervisor/relay.c supervisor/names.c supervisor/pasta.c
 COMMON_HEADERS := common/chain.h options/options.h supervisor/supervisor.h supervisor/cgroup.h \

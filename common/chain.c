@@ -79,8 +79,8 @@ clear_hand_over_environment(void)
 	/* Not CHAIN_NEXT_FDS and CHAIN_DEVICES: a first step has none of the
 	 * one, and has just set the other (look_up_devices()). */
 	static const char *const names[] = {
-		"CHAIN_CGROUP_FD", "CHAIN_SUPERVISOR", "CHAIN_CONSOLE_FD", "CHAIN_ENTER",
-		"CHAIN_READY_FD",
+		"CHAIN_CGROUP_FD", "CHAIN_CGROUP_DELEGATED", "CHAIN_SUPERVISOR", "CHAIN_CONSOLE_FD",
+		"CHAIN_ENTER", "CHAIN_READY_FD",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -396,9 +396,7 @@ validate_skeleton(const struct options *options)
 		die_with_status(EXIT_BAD_INPUT, "--skel %.200s: %s", options->skel, strerror(errno));
 }
 
-/* What the steps from this one to --until need from the chain, as a sum
- * of enum step_needs. */
-static unsigned
+unsigned
 chain_needs(const struct options *options)
 {
 	unsigned needs = 0;
@@ -423,6 +421,29 @@ find_in_path(const char *program, char *path, size_t size)
 			return true;
 	}
 	return false;
+}
+
+/* Below /sys/fs/cgroup, where the first step in a user namespace found a
+ * cgroup delegated to the caller (cgroup_delegated()); "" if none. */
+static char delegated_parent[PATH_MAX];
+
+/* For step7 and the supervisor. In a user namespace the tree is the host
+ * root's, and step7 has a cgroup only in the part delegated to the caller,
+ * if there is one (cgroup_delegated()): its path goes down too, for
+ * cgroup_parent(). */
+static void
+hand_down_cgroup_tree(const struct options *options)
+{
+	char text[16];
+
+	if (options->user_namespace && delegated_parent[0] == '\0')
+		return;
+	int fd = open_handed_down("/sys/fs/cgroup", O_DIRECTORY);
+	snprintf(text, sizeof(text), "%d", fd);
+	if (setenv("CHAIN_CGROUP_FD", text, 1) == -1)
+		die_errno("setenv(CHAIN_CGROUP_FD)");
+	if (options->user_namespace && setenv("CHAIN_CGROUP_DELEGATED", delegated_parent, 1) == -1)
+		die_errno("setenv(CHAIN_CGROUP_DELEGATED)");
 }
 
 /* The first step on the host: check what only the host can tell, then open
@@ -486,14 +507,8 @@ open_chain(struct options *options)
 		snprintf(path, sizeof(path), "%s/step%d", directory, step);
 		next_step_fds[next_step_count++] = open_handed_down(path, 0);
 	}
-	/* In a user namespace step7 has no cgroup: the tree is the host root's. */
-	if ((chain_needs(options) & STEP_NEEDS_CGROUP) && !options->user_namespace) {
-		char text[16];
-		int fd = open_handed_down("/sys/fs/cgroup", O_DIRECTORY);
-		snprintf(text, sizeof(text), "%d", fd);
-		if (setenv("CHAIN_CGROUP_FD", text, 1) == -1)
-			die_errno("setenv(CHAIN_CGROUP_FD)");
-	}
+	if (chain_needs(options) & STEP_NEEDS_CGROUP)
+		hand_down_cgroup_tree(options);
 }
 
 /* --device and --device-*-bps/iops name host paths, which are out of reach
@@ -642,6 +657,27 @@ exit_unless_parsed(int parsed, const char *error)
 	}
 }
 
+/* In a user namespace: the cgroup delegated to the caller, found by the
+ * first step if step7 will run (its controllers, for check_user_namespace(),
+ * and its path, for open_chain()); a later step only needs to know whether
+ * the first one handed it down (the path: step7 closes the descriptor). */
+static const char *
+cgroup_delegated(const struct options *options)
+{
+	static char controllers[128];
+
+	if (getenv("CHAIN_NEXT_FDS") != NULL)
+		return getenv("CHAIN_CGROUP_DELEGATED") != NULL ? "" : NULL;
+	if (!(chain_needs(options) & STEP_NEEDS_CGROUP))
+		return NULL;
+	if (find_delegated_cgroup(delegated_parent, sizeof(delegated_parent), controllers,
+				  sizeof(controllers)) != NULL) {
+		delegated_parent[0] = '\0';
+		return NULL;
+	}
+	return controllers;
+}
+
 void
 step_init(int number, const char *name, int argc, char **argv, struct options *options)
 {
@@ -668,13 +704,16 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 	prctl(PR_SET_NAME, name); /* cannot fail for a string */
 	char error[256];
 	int parsed = parse_options(argc, argv, options, error, sizeof(error));
-	if (parsed == OPTIONS_OK)
-		parsed = check_user_namespace(options, in_user_namespace(), error, sizeof(error));
+	verbose = options->verbose;
+	if (parsed == OPTIONS_OK && in_user_namespace())
+		parsed = check_user_namespace(options, true, cgroup_delegated(options), error,
+					      sizeof(error));
+	else if (parsed == OPTIONS_OK)
+		parsed = check_user_namespace(options, false, NULL, error, sizeof(error));
 	/* After step5 the host's /sys is out of sight: the first step checks. */
 	if (parsed == OPTIONS_OK && getenv("CHAIN_NEXT_FDS") == NULL)
 		parsed = check_on_host(options, error, sizeof(error));
 	exit_unless_parsed(parsed, error);
-	verbose = options->verbose;
 
 	/* The skeleton is on the host: only steps before the pivot can see it. */
 	if (options->skel == NULL && (chain_needs(options) & STEP_NEEDS_SKELETON)) {

@@ -50,6 +50,12 @@ void step_init(int number, const char *name, int argc, char **argv,
  * (step0-user, or `unshare --user`): /proc/self/uid_map is not the
  * identity. step_init() then calls check_user_namespace(). */
 bool in_user_namespace(void);
+/* In a user namespace, the cgroup the container's may be made in: the
+ * parent of the caller's own, on cgroup v2, if delegated to the caller
+ * (delegation.c). NULL and its path below /sys/fs/cgroup into PARENT, its
+ * controllers into CONTROLLERS (" memory pids "); else why there is none. */
+const char *find_delegated_cgroup(char *parent, size_t size, char *controllers,
+				  size_t controllers_size);
 /* What the parser said (parse_options(), check_user_namespace()): with
  * --help, the usage and exit 0; on bad input, ERROR in one line and exit 2;
  * else nothing. step_init() calls it, and step0, which has no row. */
@@ -57,6 +63,9 @@ void exit_unless_parsed(int parsed, const char *error);
 /* PROGRAM's path in $PATH, as execvp(3) would find it, into PATH; false
  * if there is none. */
 bool find_in_path(const char *program, char *path, size_t size);
+/* What the steps from this one to --until need from the chain, as a sum
+ * of enum step_needs (step0, number 0, needs nothing itself). */
+unsigned chain_needs(const struct options *options);
 /* True in the step that began the chain on the host. */
 bool chain_started_here(void);
 /* True when ./enter runs steps 6-9 to confine a process it brought into a

@@ -60,15 +60,17 @@ check_options(const struct options *o, char **argv, int argc)
 
 /* check_user_namespace() on what parsed: in a user namespace (IN, from
  * the first byte's high bit), what it lets through needs nothing of the
- * host's root; outside one, only --map is refused. */
+ * host's root, and a cgroup limit only the controllers of a cgroup
+ * delegated to the caller (DELEGATED, from the next bit: memory and pids,
+ * or none); outside one, only --map is refused. */
 static void
-check_user_namespace_rules(struct options *o, bool in, char **argv)
+check_user_namespace_rules(struct options *o, bool in, const char *delegated, char **argv)
 {
 	const char *text = argv[1] != NULL ? argv[1] : "";
 	char error[256];
 
 	memset(error, 'x', sizeof(error));
-	int result = check_user_namespace(o, in, error, sizeof(error));
+	int result = check_user_namespace(o, in, delegated, error, sizeof(error));
 	if (result == OPTIONS_BAD_INPUT) {
 		require(memchr(error, '\0', sizeof(error)) != NULL && error[0] != '\0', text);
 		return;
@@ -79,7 +81,12 @@ check_user_namespace_rules(struct options *o, bool in, char **argv)
 		return;
 	require(o->user_namespace && (o->net == NET_NONE || o->net == NET_PASTA), text);
 	require(o->ipc == SHARE_PRIVATE && o->pid == SHARE_PRIVATE && o->name == NULL, text);
-	require(o->cgroup_option == NULL || o->until < 7, text);
+	if (o->until < 7)
+		return;
+	require(o->cgroup_option == NULL || delegated != NULL, text);
+	require(o->cpus_milli == 0 && o->cpu_shares == 0 && o->cpuset_cpus == NULL &&
+			o->cpuset_mems == NULL && o->io_limit_count == 0 && o->blkio_weight == 0,
+		text);
 }
 
 int
@@ -108,7 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (parse_options(argc, argv, &options, error, sizeof(error))) {
 	case OPTIONS_OK:
 		check_options(&options, argv, argc);
-		check_user_namespace_rules(&options, data[0] >= 128, argv);
+		check_user_namespace_rules(&options, data[0] >= 128,
+					   (data[0] & 64) != 0 ? " memory pids " : NULL, argv);
 		break;
 	case OPTIONS_HELP:
 		break;

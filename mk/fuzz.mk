@@ -22,7 +22,7 @@ FUZZ_CFLAGS := -g -O1 -std=c11 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	       -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_LIBRARY := $(FUZZ_DIR)/obj/options/options.o $(FUZZ_DIR)/obj/options/values.o \
 		$(FUZZ_DIR)/obj/options/user-namespace.o \
-		$(FUZZ_DIR)/obj/common/chain.o \
+		$(FUZZ_DIR)/obj/common/chain.o $(FUZZ_DIR)/obj/common/delegation.o \
 		$(FUZZ_DIR)/obj/supervisor/console.o
 # Named, so that make keeps them between runs instead of deleting them as
 # intermediate files of the pattern rules.

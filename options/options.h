@@ -134,11 +134,14 @@ int parse_options(int argc, char **argv, struct options *options, char *error, s
 void print_usage(void);
 
 /* In a user namespace (IN_NAMESPACE): what needs the host's root is bad
- * input (--net veth, the host's or another container's namespaces, --name,
- * cgroup limits), and --net is none unless given. Outside one, --map is.
- * As parse_options(); every step calls it after parse_options(). */
-int check_user_namespace(struct options *options, bool in_namespace, char *error,
-			 size_t error_size);
+ * input (--net veth, the host's or another container's namespaces, --name),
+ * and --net is none unless given. Cgroup limits need a cgroup delegated to
+ * the caller: DELEGATED lists its controllers (" memory pids cpu "), is ""
+ * where the first step checked them already, NULL where there is none.
+ * Outside one, --map is. As parse_options(); every step calls it after
+ * parse_options(). */
+int check_user_namespace(struct options *options, bool in_namespace, const char *delegated,
+			 char *error, size_t error_size);
 
 /* The values' own syntax (values.c), also used by fuzz targets. */
 int parse_size(const char *text, uint64_t *bytes);

@@ -11,6 +11,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "options.h"
 
@@ -37,8 +38,37 @@ share_option_refused(const struct options *options)
 	return NULL;
 }
 
+/* The controller an option given needs that the delegated cgroup lacks
+ * (DELEGATED: " memory pids cpu "), and the option into *OPTION; NULL if
+ * none does. --memory and --pids need memory and pids, which any cgroup
+ * delegated for a container has (find_delegated_cgroup()). */
+static const char *
+missing_controller(const struct options *options, const char *delegated, const char **option)
+{
+	const struct {
+		bool given;
+		const char *option, *controller;
+	} needs[] = {
+		{ options->cpus_milli != 0, "--cpus", " cpu " },
+		{ options->cpu_shares != 0, "--cpu-shares", " cpu " },
+		{ options->cpuset_cpus != NULL, "--cpuset-cpus", " cpuset " },
+		{ options->cpuset_mems != NULL, "--cpuset-mems", " cpuset " },
+		{ options->io_limit_count != 0, "--device-*-bps/iops", " io " },
+		{ options->blkio_weight != 0, "--blkio-weight", " io " },
+	};
+
+	for (size_t i = 0; i < sizeof(needs) / sizeof(*needs); i++) {
+		if (needs[i].given && strstr(delegated, needs[i].controller) == NULL) {
+			*option = needs[i].option;
+			return needs[i].controller;
+		}
+	}
+	return NULL;
+}
+
 int
-check_user_namespace(struct options *options, bool in_namespace, char *error, size_t error_size)
+check_user_namespace(struct options *options, bool in_namespace, const char *delegated,
+		     char *error, size_t error_size)
 {
 	const char *shared = share_option_refused(options);
 
@@ -72,10 +102,21 @@ check_user_namespace(struct options *options, bool in_namespace, char *error, si
 			      "--name %s: in a user namespace there is no registry of names "
 			      "(/run/under-the-hood is the host root's), and no ./enter",
 			      options->name);
-	if (options->cgroup_option != NULL && options->until >= 7)
+	if (options->cgroup_option == NULL || options->until < 7)
+		return OPTIONS_OK;
+	if (delegated == NULL)
 		return refuse(error, error_size,
 			      "--%s: a cgroup limit, and in a user namespace step7 has no "
-			      "cgroup to set it in (the cgroup tree is the host root's)",
+			      "cgroup to set it in (the tree is the host root's, and none of "
+			      "it is delegated to the caller)",
 			      options->cgroup_option);
+	const char *option = NULL;
+	const char *missing = *delegated != '\0' ? missing_controller(options, delegated, &option)
+						  : NULL;
+	if (missing != NULL)
+		return refuse(error, error_size,
+			      "%s: needs the%scontroller, and the cgroup delegated to the "
+			      "caller has only%.*s",
+			      option, missing, (int)strlen(delegated) - 1, delegated);
 	return OPTIONS_OK;
 }

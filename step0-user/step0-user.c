@@ -240,7 +240,7 @@ int
 main(int argc, char **argv)
 {
 	struct options options;
-	char error[256], helpers[2][PATH_MAX];
+	char error[256], helpers[2][PATH_MAX], delegated_parent[PATH_MAX], controllers[128];
 	struct id_range ranges[2];
 	int go[2];
 	uid_t uid = getuid();
@@ -248,10 +248,17 @@ main(int argc, char **argv)
 
 	step_name = "step0-user";
 	int parsed = parse_options(argc, argv, &options, error, sizeof(error));
-	if (parsed == OPTIONS_OK)
-		parsed = check_user_namespace(&options, true, error, sizeof(error));
-	exit_unless_parsed(parsed, error);
 	verbose = options.verbose;
+	/* What step1 will say once in the namespace, said before making it;
+	 * with the cgroup step1 will find delegated to us, if step7 runs. */
+	const char *delegated = NULL;
+	if (parsed == OPTIONS_OK && (chain_needs(&options) & STEP_NEEDS_CGROUP) &&
+	    find_delegated_cgroup(delegated_parent, sizeof(delegated_parent), controllers,
+				  sizeof(controllers)) == NULL)
+		delegated = controllers;
+	if (parsed == OPTIONS_OK)
+		parsed = check_user_namespace(&options, true, delegated, error, sizeof(error));
+	exit_unless_parsed(parsed, error);
 	refuse_if_restricted();
 	enum user_map map = choose_map(&options, helpers, ranges);
 

@@ -23,15 +23,16 @@ cgroup_path(char *path, size_t size, const struct container_cgroup *cgroup,
 {
 	bool v1 = cgroup->files->layout == CGROUP_V1;
 
-	snprintf(path, size, "%s%s" CGROUP_PARENT "%s%s%s%s", v1 ? controller : "", v1 ? "/" : "",
-		 name ? "/" : "", name ? name : "", file ? "/" : "", file ? file : "");
+	snprintf(path, size, "%s%s%s%s%s%s%s", v1 ? controller : "", v1 ? "/" : "",
+		 cgroup_parent(), name ? "/" : "", name ? name : "", file ? "/" : "",
+		 file ? file : "");
 }
 
 int
 write_cgroup_file(const struct container_cgroup *cgroup, const char *controller,
 		  const char *file, const char *value, bool optional)
 {
-	char path[256];
+	char path[512];
 
 	cgroup_path(path, sizeof(path), cgroup, controller, cgroup->name, file);
 	narrate("write(\"/sys/fs/cgroup/%s\", \"%s\")", path, value);
@@ -80,7 +81,7 @@ read_list_at(int root_fd, const char *path, char *list, size_t size)
 static int
 enable_controllers(int root_fd, const char *directory)
 {
-	char controllers[256], subtree[256], available[256], enabled[256], word[16], change[16];
+	char controllers[512], subtree[512], available[256], enabled[256], word[16], change[16];
 	const char *slash = *directory != '\0' ? "/" : "";
 
 	snprintf(controllers, sizeof(controllers), "%s%scgroup.controllers", directory, slash);
@@ -93,6 +94,14 @@ enable_controllers(int root_fd, const char *directory)
 		snprintf(word, sizeof(word), " %s ", controller);
 		if (strstr(enabled, word) != NULL)
 			continue;
+		/* A delegated cgroup has what the host gave the caller, at least
+		 * memory and pids: the first step refused an option that needs
+		 * one it lacks (check_user_namespace()). */
+		if (strstr(available, word) == NULL && in_user_namespace()) {
+			narrate("%s: not in /sys/fs/cgroup/%s, not delegated: skipped", controller,
+				controllers);
+			continue;
+		}
 		if (strstr(available, word) == NULL) /* as on hybrid hosts, bound to v1 */
 			die("/sys/fs/cgroup/%s: no \"%s\": this cgroup v2 tree has no %s controller",
 			    controllers, controller, controller);
@@ -112,13 +121,19 @@ enable_controllers(int root_fd, const char *directory)
 	return 0;
 }
 
-/* v2: the root's, then under-the-hood's, each for the level below. */
+/* v2: the root's, then under-the-hood's, each for the level below. In a
+ * user namespace, the delegated cgroup's instead of the root's. */
 static int
 enable_controllers_down_to(int root_fd, const char *hierarchy, const char *parent)
 {
+	char above[512];
+
 	(void)hierarchy; /* one tree */
-	if (enable_controllers(root_fd, "") == -1)
-		die_call(); /* the root's files cannot go */
+	snprintf(above, sizeof(above), "%s", parent);
+	char *slash = strrchr(above, '/');
+	*(slash != NULL ? slash : above) = '\0';
+	if (enable_controllers(root_fd, above) == -1)
+		die_call(); /* the root's files cannot go; nor, while we run, our parent's */
 	return enable_controllers(root_fd, parent);
 }
 

@@ -53,7 +53,7 @@ guarantee_memory(const struct container_cgroup *cgroup, const struct options *op
 		return; /* no --memory-reservation: no protection */
 	snprintf(bytes, sizeof(bytes), "%" PRIu64, options->memory_reservation);
 	if (files->memory_low_in_parent_too) {
-		char parent[256];
+		char parent[512];
 		cgroup_path(parent, sizeof(parent), cgroup, "memory", NULL, files->memory_low);
 		narrate("write(\"/sys/fs/cgroup/%s\", \"max\")", parent);
 		if (write_file_at(cgroup->root_fd, parent, "max") == -1)

@@ -22,6 +22,11 @@
  * and every path here is relative to that descriptor. step6 dropped
  * CAP_SYS_ADMIN, but uid 0 still owns cgroupfs's files.
  *
+ * In a user namespace (step0) the tree is still the host root's, but on v2
+ * a part of it may be the caller's: the first step hands down its path
+ * (common/delegation.c), and under-the-hood goes there, next to the
+ * caller's own cgroup, the common ancestor of the two (cgroup_parent()).
+ *
  * On cgroup v2 hosts Docker also gives a cgroup namespace, so that
  * /proc/self/cgroup reads "0::/" inside (on v1 hosts its default is the
  * host's: defaultCgroupNamespaceMode() in moby's daemon/config);
@@ -101,7 +106,7 @@ static void
 create_in_hierarchy(const struct container_cgroup *cgroup, const char *hierarchy)
 {
 	const struct cgroup_files *files = cgroup->files;
-	char parent[256], path[256];
+	char parent[512], path[512];
 
 	cgroup_path(parent, sizeof(parent), cgroup, hierarchy, NULL, NULL);
 	cgroup_path(path, sizeof(path), cgroup, hierarchy, cgroup->name, NULL);
@@ -250,15 +255,17 @@ main(int argc, char **argv)
 		exec_next(&options);
 	}
 	/* In a user namespace the cgroup tree is still the host root's: the
-	 * container's root may not make a cgroup (check_user_namespace()
-	 * refused the limits that needed one). The rlimits are per process. */
-	if (options.user_namespace) {
-		notice("in a user namespace: no cgroup (the cgroup tree is the host "
-		       "root's), so no limits of memory, CPU, processes or I/O; rlimits only");
+	 * container's root may make a cgroup only in a part of it delegated to
+	 * the caller, which the first step looked for (common/delegation.c);
+	 * without one, check_user_namespace() refused the limits that needed
+	 * it. The rlimits are per process. */
+	cgroup.root_fd = handed_cgroup_fd();
+	if (options.user_namespace && cgroup.root_fd == -1) {
+		notice("in a user namespace, and no cgroup delegated to the caller: no limits "
+		       "of memory, CPU, processes or I/O; rlimits only");
 		limit_each_process(&options);
 		exec_next(&options);
 	}
-	cgroup.root_fd = handed_cgroup_fd();
 	if (cgroup.root_fd == -1)
 		die("no /sys/fs/cgroup handed over by the first step");
 	if (handed_container_name() == NULL)

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,6 +49,18 @@ cgroup_layout(int root_fd)
 		return CGROUP_V1;
 	die("/sys/fs/cgroup is neither cgroup2 nor a tmpfs of v1 controllers (f_type 0x%lx)",
 	    (unsigned long)filesystem.f_type);
+}
+
+const char *
+cgroup_parent(void)
+{
+	static char parent[256]; /* find_delegated_cgroup() allows 160 */
+	const char *delegated = getenv("CHAIN_CGROUP_DELEGATED");
+
+	if (delegated == NULL)
+		return CGROUP_PARENT;
+	snprintf(parent, sizeof(parent), "%s/" CGROUP_PARENT, delegated);
+	return parent;
 }
 
 /* A small cgroup file into a NUL-terminated buffer; -1 if it cannot be read. */
@@ -137,7 +150,7 @@ for_each_hierarchy(int root_fd, void (*action)(int root_fd, const char *parent, 
 	char parent[64];
 
 	if (cgroup_layout(root_fd) == CGROUP_V2) {
-		action(root_fd, CGROUP_PARENT, data);
+		action(root_fd, cgroup_parent(), data);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(cgroup_v1_controllers) / sizeof(*cgroup_v1_controllers); i++) {
@@ -219,7 +232,7 @@ oom_kills(int root_fd, const char *name)
 	char path[512], events[1024];
 
 	if (cgroup_layout(root_fd) == CGROUP_V2)
-		snprintf(path, sizeof(path), CGROUP_PARENT "/%s/memory.events", name);
+		snprintf(path, sizeof(path), "%s/%s/memory.events", cgroup_parent(), name);
 	else
 		snprintf(path, sizeof(path), "memory/" CGROUP_PARENT "/%s/memory.oom_control", name);
 	if (read_cgroup_file(root_fd, path, events, sizeof(events)) <= 0)
@@ -244,6 +257,6 @@ cgroup_report_and_remove(int root_fd, const char *name, const struct options *op
 	for_each_hierarchy(root_fd, remove_container_in, &container);
 	/* If the cgroup is still there, the lock file stays, and is released
 	 * when this supervisor exits: the next start tries again. */
-	if (container.removed)
+	if (container.removed && !options->user_namespace)
 		remove_lock_file(name);
 }

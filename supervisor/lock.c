@@ -86,11 +86,12 @@ hand_over_supervisor(const struct options *options)
 	/* A name for ./enter, when the supervisor runs on the host: started
 	 * by step2, or by step7 at the start of the chain (after step4 its
 	 * /run would be the container's). Not in a user namespace: /run is
-	 * the host root's. */
+	 * the host root's. Nor the lock that lets a later start remove the
+	 * cgroup of a supervisor killed before it could (cgroup.c). */
 	if ((step_number == 2 || chain_started_here()) && !options->user_namespace)
 		claim_container_name(options);
 	name_container(name, sizeof(name), options->hostname);
-	if (handed_cgroup_fd() != -1)
+	if (handed_cgroup_fd() != -1 && !options->user_namespace)
 		hold_supervisor_lock(name);
 	if (setenv("CHAIN_SUPERVISOR", name, 1) == -1)
 		die_errno("setenv(CHAIN_SUPERVISOR)");

@@ -288,8 +288,11 @@ supervise(long child, const struct options *options)
 	const char *name = handed_container_name();
 
 	/* The supervisor needs none of the later steps' binaries; the
-	 * cgroup directory it keeps to remove the container's cgroup. */
-	if (cgroup_fd != -1)
+	 * cgroup directory it keeps to remove the container's cgroup. In a
+	 * user namespace there are no locks (/run is the host root's), so no
+	 * stale cgroups to find: one that a supervisor killed by SIGKILL left
+	 * in the caller's delegated cgroup stays until removed by hand. */
+	if (cgroup_fd != -1 && !options->user_namespace)
 		cgroup_remove_stale(cgroup_fd, name);
 	name_after_fork();
 	relay_start();

@@ -39,8 +39,12 @@ void pasta_stop(void);
 
 /* Where a container's cgroup lives, shared by step7 (which creates it) and
  * the supervisor (which removes it when the container ends, cgroup.c).
- * All our cgroups live under CGROUP_PARENT in each hierarchy. */
+ * All our cgroups live under CGROUP_PARENT in each hierarchy; in a user
+ * namespace, in the one cgroup v2 tree, under the cgroup delegated to the
+ * caller (CHAIN_CGROUP_DELEGATED, common/delegation.c). cgroup_parent()
+ * says which, relative to /sys/fs/cgroup (and to the hierarchy on v1). */
 #define CGROUP_PARENT "under-the-hood"
+const char *cgroup_parent(void);
 enum cgroup_layout { CGROUP_V1, CGROUP_V2 };
 /* v1 controllers step7 uses; on v2 all of them are in one tree. */
 extern const char *const cgroup_v1_controllers[5];

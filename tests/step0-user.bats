@@ -100,7 +100,7 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 	run_rootless --ulimit nofile=100:100 sh -c 'ulimit -n'
 	assert_success
 	assert_line --index 0 --regexp "^step0-user: only uid $USER_ID is mapped, as root \(no (range for this user in /etc/subuid|newuidmap and newgidmap in PATH \(Debian's package uidmap\))\): files of other owners show as nobody inside$"
-	assert_line --index 1 "step7-cgroup: in a user namespace: no cgroup (the cgroup tree is the host root's), so no limits of memory, CPU, processes or I/O; rlimits only"
+	assert_line --index 1 "step7-cgroup: in a user namespace, and no cgroup delegated to the caller: no limits of memory, CPU, processes or I/O; rlimits only"
 	assert_line --index 2 100
 	[ "${#lines[@]}" -eq 3 ]
 }
@@ -168,6 +168,74 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 	run "$STEPS/step1" --map self true
 	[ "$status" -eq 2 ]
 	assert_output "step1-uts: --map: only step0 makes a user namespace, and this chain starts without it (./step0 ...) (see step1-uts --help)"
+}
+
+# delegate: a cgroup v2 subtree of the test's own, delegated to the test's
+# user the way systemd delegates user@UID.service: DELEGATION, root's,
+# enables memory and pids (only) for its child user/, whose directory,
+# cgroup.procs, cgroup.threads and cgroup.subtree_control are the user's;
+# the user made user/shell/, where run_delegated starts step0. So the
+# caller's cgroup is user/shell, and its parent user/ is delegated.
+DELEGATION=/sys/fs/cgroup/uth-test-delegation
+
+delegate() {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] ||
+		skip "cgroup v1 here, which delegates nothing to a user (the VM's cgroup v2 runs this)"
+	# The root's controllers for its children: a container made as root
+	# enables them, as on any host where one ran.
+	if ! grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
+		! grep -qw pids /sys/fs/cgroup/cgroup.subtree_control; then
+		"$STEPS/step7" true
+	fi
+	mkdir "$DELEGATION" "$DELEGATION/user"
+	echo "+memory +pids" >"$DELEGATION/cgroup.subtree_control"
+	chown "$USER_ID:$USER_ID" "$DELEGATION/user" "$DELEGATION/user/cgroup.procs" \
+		"$DELEGATION/user/cgroup.threads" "$DELEGATION/user/cgroup.subtree_control"
+	as_user mkdir "$DELEGATION/user/shell"
+}
+
+# run_delegated [ARGS...]: run_rootless from user/shell: root moves the
+# process there, then becomes the user.
+run_delegated() {
+	run sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$DELEGATION/user/shell" \
+		setpriv --reuid "$USER_ID" --regid "$USER_ID" --clear-groups --inh-caps=-all \
+		"$ROOTLESS/step0" "$@"
+	echo "# step0 $* (delegated) -> status $status"
+}
+
+# Whatever a test left in DELEGATION is killed, then removed, deepest first.
+teardown() {
+	local cgroup attempt
+	for cgroup in "$DELEGATION"/user/under-the-hood/* "$DELEGATION"/user/under-the-hood \
+		"$DELEGATION"/user/shell "$DELEGATION"/user "$DELEGATION"; do
+		[ -d "$cgroup" ] || continue
+		echo 1 >"$cgroup/cgroup.kill" || true
+		for attempt in $(seq 50); do
+			rmdir "$cgroup" && break
+			sleep 0.1
+		done
+	done
+}
+
+@test "step0-user: on cgroup v2, the limits are set in a cgroup next to the caller's, in the part delegated to the caller; it goes at the end" {
+	delegate
+	# Without step7, 64M is there for the taking.
+	run_delegated --until 6 --memory 32M dd if=/dev/zero of=/dev/null bs=64M count=1
+	assert_success
+	run_delegated --memory 32M --pids 20 sh -c 'cat /proc/self/cgroup; dd if=/dev/zero of=/dev/null bs=64M count=1'
+	assert_failure 137
+	assert_line --regexp '^0::/uth-test-delegation/user/under-the-hood/[^/]+$'
+	assert_output --partial "out of memory (limit 32M)"
+	refute_output --partial "no cgroup delegated"
+	[ ! -e "$DELEGATION/user/under-the-hood" ]
+}
+
+@test "step0-user: on cgroup v2, a limit whose controller the delegated cgroup lacks: one line, exit 2, nothing made" {
+	delegate
+	run_delegated --cpus 1 true
+	[ "$status" -eq 2 ]
+	assert_output "step0-user: --cpus: needs the cpu controller, and the cgroup delegated to the caller has only memory pids (see step0-user --help)"
+	[ ! -e "$DELEGATION/user/under-the-hood" ]
 }
 
 @test "step0-user: no user namespaces allowed (user.max_user_namespaces=0): one line, exit 2" {
