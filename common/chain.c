@@ -79,8 +79,8 @@ clear_hand_over_environment(void)
 	/* Not CHAIN_NEXT_FDS and CHAIN_DEVICES: a first step has none of the
 	 * one, and has just set the other (look_up_devices()). */
 	static const char *const names[] = {
-		"CHAIN_CGROUP_FD", "CHAIN_CGROUP_DELEGATED", "CHAIN_SUPERVISOR", "CHAIN_CONSOLE_FD",
-		"CHAIN_ENTER", "CHAIN_READY_FD",
+		"CHAIN_CGROUP_FD", "CHAIN_CGROUP_DELEGATED", "CHAIN_NO_CGROUP", "CHAIN_SUPERVISOR",
+		"CHAIN_CONSOLE_FD", "CHAIN_ENTER", "CHAIN_READY_FD",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
@@ -424,8 +424,10 @@ find_in_path(const char *program, char *path, size_t size)
 }
 
 /* Below /sys/fs/cgroup, where the first step in a user namespace found a
- * cgroup delegated to the caller (cgroup_delegated()); "" if none. */
+ * cgroup delegated to the caller (cgroup_delegated()); "" if none, and
+ * why not. */
 static char delegated_parent[PATH_MAX];
+static const char *why_not_delegated = "not looked for";
 
 /* For step7 and the supervisor. In a user namespace the tree is the host
  * root's, and step7 has a cgroup only in the part delegated to the caller,
@@ -436,8 +438,12 @@ hand_down_cgroup_tree(const struct options *options)
 {
 	char text[16];
 
-	if (options->user_namespace && delegated_parent[0] == '\0')
+	/* Why not, for step7's notice. */
+	if (options->user_namespace && delegated_parent[0] == '\0') {
+		if (setenv("CHAIN_NO_CGROUP", why_not_delegated, 1) == -1)
+			die_errno("setenv(CHAIN_NO_CGROUP)");
 		return;
+	}
 	int fd = open_handed_down("/sys/fs/cgroup", O_DIRECTORY);
 	snprintf(text, sizeof(text), "%d", fd);
 	if (setenv("CHAIN_CGROUP_FD", text, 1) == -1)
@@ -670,8 +676,11 @@ cgroup_delegated(const struct options *options)
 		return getenv("CHAIN_CGROUP_DELEGATED") != NULL ? "" : NULL;
 	if (!(chain_needs(options) & STEP_NEEDS_CGROUP))
 		return NULL;
-	if (find_delegated_cgroup(delegated_parent, sizeof(delegated_parent), controllers,
-				  sizeof(controllers)) != NULL) {
+	narrate("statfs(\"/sys/fs/cgroup\"), read(\"/proc/self/cgroup\"), access(W_OK): a "
+		"cgroup v2 of the caller's to make the container's in?");
+	why_not_delegated = find_delegated_cgroup(delegated_parent, sizeof(delegated_parent),
+						  controllers, sizeof(controllers));
+	if (why_not_delegated != NULL) {
 		delegated_parent[0] = '\0';
 		return NULL;
 	}

@@ -92,8 +92,6 @@ find_delegated_cgroup(char *parent, size_t size, char *controllers, size_t contr
 	struct statfs filesystem;
 	char own[PATH_MAX];
 
-	narrate("statfs(\"/sys/fs/cgroup\"), read(\"/proc/self/cgroup\"): a cgroup of "
-		"the caller's to put the container's next to?");
 	if (statfs("/sys/fs/cgroup", &filesystem) == -1 ||
 	    filesystem.f_type != CGROUP2_SUPER_MAGIC || !own_cgroup(own, sizeof(own)))
 		return "cgroup v1, which delegates nothing to a user";
@@ -109,8 +107,8 @@ find_delegated_cgroup(char *parent, size_t size, char *controllers, size_t contr
 	 * controllers enabled; both cgroup.procs of the move. */
 	if (!writable(parent, "") || !writable(parent, "cgroup.procs") ||
 	    !writable(parent, "cgroup.subtree_control") || !writable(own, "cgroup.procs"))
-		return "the parent of the caller's cgroup is not delegated to the caller "
-		       "(systemd-run --user --scope gives one)";
+		return "the parent of the caller's cgroup is not the caller's; systemd-run "
+		       "--user --scope gives one that is";
 	if (!read_controllers(parent, controllers, controllers_size) ||
 	    strstr(controllers, " memory ") == NULL || strstr(controllers, " pids ") == NULL)
 		return "the cgroup delegated to the caller has no memory or no pids controller";

@@ -261,8 +261,10 @@ main(int argc, char **argv)
 	 * it. The rlimits are per process. */
 	cgroup.root_fd = handed_cgroup_fd();
 	if (options.user_namespace && cgroup.root_fd == -1) {
-		notice("in a user namespace, and no cgroup delegated to the caller: no limits "
-		       "of memory, CPU, processes or I/O; rlimits only");
+		const char *why = getenv("CHAIN_NO_CGROUP");
+		notice("in a user namespace, and no cgroup delegated to the caller (%s): no "
+		       "limits of memory, CPU, processes or I/O; rlimits only",
+		       why != NULL ? why : "no reason handed down");
 		limit_each_process(&options);
 		exec_next(&options);
 	}

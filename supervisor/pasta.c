@@ -9,15 +9,21 @@
  *
  * So pasta runs outside the container: in the host's network namespace,
  * and not in the container's PID namespace, where the workload could reach
- * its sockets. step2 forks it before its unshare(CLONE_NEWPID) (after it,
- * every child of step2's process would be in the new namespace), as a
- * child of what becomes the supervisor. It waits on a socket, handed down
- * as CHAIN_PASTA_FD, until step3 sends the container's network namespace
- * and the write end of a pipe (SCM_RIGHTS); then it executes pasta, which
- * sets up the interface, address and routes (as the host's) and writes its
- * pid into that pipe: step3 goes on once it reads it. pasta holds the
- * namespace and never ends by itself: the supervisor ends it with the
- * container (pasta_stop()), and PR_SET_PDEATHSIG with the supervisor.
+ * its sockets. step2 forks its process before its unshare(CLONE_NEWPID)
+ * (after it, every child of step2's process would be in the new
+ * namespace), as a child of what becomes the supervisor. It waits on a
+ * socket, handed down as CHAIN_PASTA_FD, until step3 sends the container's
+ * network namespace and the write end of a pipe (SCM_RIGHTS); then it
+ * forks pasta, which sets up the interface, address and routes (as the
+ * host's) and writes its pid into that pipe: step3 goes on once it reads
+ * it. pasta closes every descriptor it did not open itself as it starts,
+ * as a careful daemon does, so it is given both as paths into its parent's
+ * descriptors: /proc/PID/fd/N. The kernel lets a process open another's
+ * descriptors that way only if it holds every capability the other has
+ * (ptrace_may_access()): the parent drops all of its own first. pasta
+ * holds the namespace and never ends by itself: the supervisor ends it
+ * with the container (pasta_stop()), and PR_SET_PDEATHSIG with the
+ * supervisor.
  *
  * What it forwards: outgoing connections only. Not to the host's loopback
  * (--no-map-gw, -T none, -U none: services that listen on the host's
@@ -30,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -38,7 +45,7 @@
 #include "supervisor.h"
 
 static int step3_end = -1; /* the socket's end that goes down to step3 */
-static pid_t pasta = -1;
+static pid_t pasta_helper = -1; /* in the supervisor: the process that starts pasta */
 
 /* The two descriptors step3 sends: the namespace, then the pipe. */
 static bool
@@ -63,12 +70,37 @@ receive_from_step3(int socket, int fds[2])
 	return true;
 }
 
-/* The child, in the host's PID namespace: wait for step3, then become
- * pasta, with the namespace as its descriptor 3 and the pipe as 4. */
+/* pasta itself, the helper's child: the namespace and the pipe are the
+ * helper's descriptors FDS. */
 __attribute__((noreturn)) static void
-wait_then_exec_pasta(int socket, pid_t supervisor)
+exec_pasta(pid_t helper, const int fds[2], const sigset_t *unblocked)
+{
+	char netns[64], pidfile[64];
+
+	snprintf(netns, sizeof(netns), "/proc/%d/fd/%d", (int)helper, fds[0]);
+	snprintf(pidfile, sizeof(pidfile), "/proc/%d/fd/%d", (int)helper, fds[1]);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != helper ||
+	    sigprocmask(SIG_SETMASK, unblocked, NULL) == -1 || close_range(3, ~0U, 0) == -1) {
+		warn_errno("pasta's process: its set-up");
+		_exit(EXIT_SETUP_FAILED);
+	}
+	/* Root of the user namespace, pasta gets its capabilities back from
+	 * execve (the helper kept its bounding set). */
+	execlp("pasta", "pasta", "--foreground", "--quiet", "--config-net", "--no-map-gw", "-t",
+	       "none", "-u", "none", "-T", "none", "-U", "none", "--pid", pidfile, "--netns", netns,
+	       (char *)NULL);
+	warn_errno("execlp(\"pasta\")");
+	_exit(EXIT_NOT_FOUND);
+}
+
+/* The helper, in the host's PID namespace: wait for step3, then fork
+ * pasta, and keep the descriptors it opens by path until it ends, or until
+ * the supervisor's SIGTERM (pasta_stop()) ends it. */
+__attribute__((noreturn)) static void
+wait_then_start_pasta(int socket, pid_t supervisor)
 {
 	int fds[2];
+	sigset_t ending, unblocked;
 
 	/* A session of its own and no terminal: the caller's Ctrl-C is for
 	 * the container. Signals as the kernel's defaults: an ignored one
@@ -84,15 +116,35 @@ wait_then_exec_pasta(int socket, pid_t supervisor)
 		(void)signal(number, SIG_DFL); /* SIGKILL, SIGSTOP and 32-33 refuse: as they are */
 	if (!receive_from_step3(socket, fds))
 		_exit(EXIT_SETUP_FAILED); /* the container ended before step3: no one to tell */
-	if (dup2(fds[0], 3) == -1 || dup2(fds[1], 4) == -1 || close_range(5, ~0U, 0) == -1) {
-		warn_errno("pasta's process: dup2 or close_range");
+	close(socket);
+	cap_t none = cap_init(); /* empty */
+	if (none == NULL || cap_set_proc(none) == -1) {
+		warn_errno("pasta's process: cap_set_proc(none)");
 		_exit(EXIT_SETUP_FAILED);
 	}
-	execlp("pasta", "pasta", "--foreground", "--quiet", "--config-net", "--no-map-gw", "-t",
-	       "none", "-u", "none", "-T", "none", "-U", "none", "--pid", "/proc/self/fd/4",
-	       "--netns", "/proc/self/fd/3", (char *)NULL);
-	warn_errno("execlp(\"pasta\")");
-	_exit(EXIT_NOT_FOUND);
+	cap_free(none);
+	sigemptyset(&ending);
+	sigaddset(&ending, SIGTERM);
+	sigaddset(&ending, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &ending, &unblocked) == -1) {
+		warn_errno("pasta's process: sigprocmask");
+		_exit(EXIT_SETUP_FAILED);
+	}
+	pid_t helper = getpid(), pasta = fork();
+	if (pasta == -1) {
+		warn_errno("pasta's process: fork");
+		_exit(EXIT_SETUP_FAILED);
+	}
+	if (pasta == 0)
+		exec_pasta(helper, fds, &unblocked);
+	/* Both stay open here while pasta runs: if it fails, this process's
+	 * end closes the pipe, and step3 reads the end of file. */
+	for (;;) {
+		if (sigwaitinfo(&ending, NULL) == SIGTERM)
+			kill(pasta, SIGKILL); /* it has nothing to save */
+		if (waitpid(pasta, NULL, WNOHANG) == pasta)
+			_exit(EXIT_SUCCESS);
+	}
 }
 
 void
@@ -107,15 +159,15 @@ start_pasta_helper(const struct options *options)
 		"its network namespace");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) == -1)
 		die_call();
-	narrate("fork(): to execute pasta --foreground --quiet --config-net --no-map-gw -t none "
-		"-u none -T none -U none --pid /proc/self/fd/4 --netns /proc/self/fd/3, once "
+	narrate("fork(): to fork pasta --foreground --quiet --config-net --no-map-gw -t none "
+		"-u none -T none -U none --pid /proc/PID/fd/PIPE --netns /proc/PID/fd/NETNS, once "
 		"step3 sends them");
-	pasta = fork();
-	if (pasta == -1)
+	pasta_helper = fork();
+	if (pasta_helper == -1)
 		die_call();
-	if (pasta == 0) {
+	if (pasta_helper == 0) {
 		close(sockets[1]);
-		wait_then_exec_pasta(sockets[0], supervisor);
+		wait_then_start_pasta(sockets[0], supervisor);
 	}
 	close(sockets[0]);
 	step3_end = sockets[1];
@@ -140,11 +192,11 @@ pasta_child(void)
 void
 pasta_stop(void)
 {
-	if (pasta == -1)
+	if (pasta_helper == -1)
 		return;
-	/* SIGKILL: it has nothing to save, and cannot ignore it. */
-	narrate("kill(%d<pasta>, SIGKILL): the container has ended", pasta);
-	kill(pasta, SIGKILL); /* it may have ended: ESRCH is fine */
-	waitpid(pasta, NULL, 0);
-	pasta = -1;
+	/* Its process kills pasta and waits for it, then ends. */
+	narrate("kill(%d<pasta's process>, SIGTERM): the container has ended", pasta_helper);
+	kill(pasta_helper, SIGTERM); /* it may have ended: ESRCH is fine */
+	waitpid(pasta_helper, NULL, 0);
+	pasta_helper = -1;
 }

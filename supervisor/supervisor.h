@@ -29,7 +29,7 @@ void hand_over_supervisor(const struct options *options);
 const char *handed_container_name(void); /* NULL when no supervisor runs */
 
 /* --net pasta (pasta.c): step2, before its unshare(CLONE_NEWPID), forks
- * the process that becomes pasta(1) once step3 sends it the container's
+ * the process that starts pasta(1) once step3 sends it the container's
  * network namespace, over a socket the child hands down as CHAIN_PASTA_FD
  * (pasta_child()). The supervisor ends pasta when the container has ended
  * (pasta_stop()). */
