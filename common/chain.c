@@ -688,13 +688,8 @@ cgroup_delegated(const struct options *options)
 }
 
 void
-step_init(int number, const char *name, int argc, char **argv, struct options *options)
+open_closed_standard_descriptors(void)
 {
-	step_number = number;
-	step_name = name;
-	/* The name is also what the previous step gives as argv[0]. */
-	if (number < 1 || number > LAST_STEP || strcmp(name, steps[number].name) != 0)
-		die("not step %d of steps.table (rebuilt since it changed?)", number);
 	/* A caller may start us with 0, 1 or 2 closed (`<&-`): the next file
 	 * opened would then become one of them, and the container's stdin
 	 * would be a step's binary or a pipe's wrong end. /dev/null instead. */
@@ -708,6 +703,17 @@ step_init(int number, const char *name, int argc, char **argv, struct options *o
 		if (opened != fd) /* the lowest free one: 0 to fd - 1 are open */
 			die("open(\"/dev/null\", O_RDWR): descriptor %d, not %d", opened, fd);
 	}
+}
+
+void
+step_init(int number, const char *name, int argc, char **argv, struct options *options)
+{
+	step_number = number;
+	step_name = name;
+	/* The name is also what the previous step gives as argv[0]. */
+	if (number < 1 || number > LAST_STEP || strcmp(name, steps[number].name) != 0)
+		die("not step %d of steps.table (rebuilt since it changed?)", number);
+	open_closed_standard_descriptors();
 	original_argv = argv;
 	/* Executed by descriptor, a step would be named "3" in ps: name it. */
 	prctl(PR_SET_NAME, name); /* cannot fail for a string */

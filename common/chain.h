@@ -46,6 +46,9 @@ extern bool verbose;
 void step_init(int number, const char *name, int argc, char **argv,
 	       struct options *options);
 
+/* /dev/null as each of 0, 1 and 2 that the caller left closed. step_init()
+ * calls it, and step0, which has no row. */
+void open_closed_standard_descriptors(void);
 /* True when this process is in a user namespace other than the host's
  * (step0-user, or `unshare --user`): /proc/self/uid_map is not the
  * identity. step_init() then calls check_user_namespace(). */

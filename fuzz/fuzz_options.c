@@ -28,6 +28,7 @@ check_options(const struct options *o, char **argv, int argc)
 	require(o->cpus_milli == 0 || o->cpus_milli >= 10, text);
 	require(o->cpu_shares == 0 || (o->cpu_shares >= 2 && o->cpu_shares <= 262144), text);
 	require(o->memory_reservation <= o->memory, text);
+	require(!o->addresses_given || o->net == NET_VETH, text);
 	struct cpu_list list;
 	require(o->cpuset_cpus == NULL || parse_cpu_list(o->cpuset_cpus, &list) == 0, text);
 	require(o->cpuset_mems == NULL || parse_cpu_list(o->cpuset_mems, &list) == 0, text);
@@ -80,6 +81,7 @@ check_user_namespace_rules(struct options *o, bool in, const char *delegated, ch
 	if (!in)
 		return;
 	require(o->user_namespace && (o->net == NET_NONE || o->net == NET_PASTA), text);
+	require(!o->addresses_given, text);
 	require(o->ipc == SHARE_PRIVATE && o->pid == SHARE_PRIVATE && o->name == NULL, text);
 	if (o->until < 7)
 		return;

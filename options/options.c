@@ -770,6 +770,14 @@ check_shared_namespaces(const struct options *options, struct error *error)
 static int
 check_combinations(const struct options *options, struct error *error)
 {
+	static const char *const net_modes[] = { [NET_NONE] = "none", [NET_HOST] = "host",
+						 [NET_CONTAINER] = "container:NAME",
+						 [NET_PASTA] = "pasta" };
+
+	/* The two ends of the veth pair: the other modes make no pair. */
+	if (options->addresses_given && options->net != NET_VETH)
+		return bad_input(error, "--ip and --host-ip: the veth pair's addresses, and --net %s "
+				 "makes no veth pair", net_modes[options->net]);
 	if (options->landlock_off && options->landlock_path_count > 0)
 		return bad_input(error, "%s %.80s: nothing to add it to with --landlock off",
 				 options->landlock_paths[0].grant == GRANT_WRITE ? "--landlock-write"

@@ -88,6 +88,10 @@ check_user_namespace(struct options *options, bool in_namespace, const char *del
 			      "--net veth: in a user namespace, step3 cannot put the pair's "
 			      "other end in the host's network namespace (that needs the "
 			      "host's CAP_NET_ADMIN): use --net none, or --net pasta");
+	if (options->addresses_given)
+		return refuse(error, error_size,
+			      "--ip and --host-ip: the veth pair's addresses, and in a user "
+			      "namespace step3 makes no veth pair");
 	if (!options->net_given)
 		options->net = NET_NONE;
 	/* --uts host is allowed: it only leaves the hostname alone. */

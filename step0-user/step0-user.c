@@ -247,6 +247,7 @@ main(int argc, char **argv)
 	gid_t gid = getgid();
 
 	step_name = "step0-user";
+	open_closed_standard_descriptors();
 	int parsed = parse_options(argc, argv, &options, error, sizeof(error));
 	verbose = options.verbose;
 	/* What step1 will say once in the namespace, said before making it;

@@ -305,8 +305,13 @@ read_overflow_id(const char *name)
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
 	narrate("open(\"%s\", O_RDONLY): the id of owners unmapped in this user namespace", path);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1 || read(fd, text, sizeof(text) - 1) <= 0)
+	if (fd == -1)
 		die_call();
+	ssize_t length = read(fd, text, sizeof(text) - 1);
+	if (length == -1)
+		die_errno("read(%d<%s>)", fd, path);
+	if (length == 0)
+		die("read(%d<%s>): empty", fd, path);
 	close(fd);
 	return (unsigned)strtoul(text, NULL, 10);
 }

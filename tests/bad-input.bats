@@ -76,6 +76,8 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 @test "bad-input: --host-ip outside the default --ip's subnet [10.0.0.1/24]" { bad_input "same subnet" --host-ip 10.0.0.1/24 true; }
 @test "bad-input: --host-ip and --ip with different prefix lengths" { bad_input "same subnet" --host-ip 192.168.47.11/24 --ip 192.168.47.12/25 true; }
 @test "bad-input: --ip equal to the default --host-ip [192.168.47.11/24]" { bad_input "must differ" --ip 192.168.47.11/24 true; }
+@test "bad-input: --ip with --net none, which makes no veth pair" { bad_input "--ip and --host-ip: the veth pair's addresses, and --net none makes no veth pair" --net none --ip 192.168.47.13/24 true; }
+@test "bad-input: --host-ip with --net host" { bad_input "--ip and --host-ip: the veth pair's addresses, and --net host makes no veth pair" --net host --host-ip 192.168.47.10/24 true; }
 
 # --- --until, --stop-timeout ----------------------------------------------------------------------------------
 
@@ -268,7 +270,7 @@ long_name() { printf "%${1}s" "" | tr ' ' a; }
 
 @test "bad-input: accepted: --stop-timeout 0, --cpus 0.5, --pids 1, --memory 6M, --cap-add CAP_NET_ADMIN, --seccomp unconfined, --ulimit [--until 1]" {
 	run_chain --until 1 --stop-timeout 0 --cpus 0.5 --pids 1 --memory 6M --cap-add CAP_NET_ADMIN \
-		--cap-drop all --seccomp unconfined --net none --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 \
+		--cap-drop all --seccomp unconfined --net veth --ip 10.1.2.3/8 --host-ip 10.0.0.1/8 \
 		--ulimit nofile=-1 --ulimit core=0:infinity --ulimit stack=8388608:unlimited \
 		--cpu-shares 2 --memory-reservation 6M --cpuset-cpus 0 --cpuset-mems 0 true
 	assert_success

@@ -153,6 +153,7 @@ without_notices() { grep -v -e '^step0-user: only uid' -e '^step7-cgroup: in a u
 		--ipc host|step0-user: --ipc: in a user namespace
 		--pid host|step0-user: --pid: in a user namespace
 		--name web|step0-user: --name web: in a user namespace there is no registry of names
+		--ip 192.168.47.13/24|step0-user: --ip and --host-ip: the veth pair's addresses, and in a user namespace step3 makes no veth pair
 		--memory 64M|step0-user: --memory: a cgroup limit, and in a user namespace step7 has no cgroup
 		--pids 10|step0-user: --pids: a cgroup limit
 		--device-read-bps /dev/null:1mb|step0-user: --device-read-bps: a cgroup limit
