@@ -83,6 +83,10 @@ enable_controllers(int root_fd, const char *directory)
 {
 	char controllers[512], subtree[512], available[256], enabled[256], word[16], change[16];
 	const char *slash = *directory != '\0' ? "/" : "";
+	/* A delegated cgroup has what the host gave the caller, at least
+	 * memory and pids: the first step refused an option that needs one it
+	 * lacks (check_user_namespace()). */
+	bool delegated = getenv("CHAIN_CGROUP_DELEGATED") != NULL;
 
 	snprintf(controllers, sizeof(controllers), "%s%scgroup.controllers", directory, slash);
 	snprintf(subtree, sizeof(subtree), "%s%scgroup.subtree_control", directory, slash);
@@ -94,10 +98,7 @@ enable_controllers(int root_fd, const char *directory)
 		snprintf(word, sizeof(word), " %s ", controller);
 		if (strstr(enabled, word) != NULL)
 			continue;
-		/* A delegated cgroup has what the host gave the caller, at least
-		 * memory and pids: the first step refused an option that needs
-		 * one it lacks (check_user_namespace()). */
-		if (strstr(available, word) == NULL && in_user_namespace()) {
+		if (strstr(available, word) == NULL && delegated) {
 			narrate("%s: not in /sys/fs/cgroup/%s, not delegated: skipped", controller,
 				controllers);
 			continue;
